@@ -1,0 +1,23 @@
+"""Metrics of the errors of many models: indicators, residuals, pairwise
+correlation, one-number scores, significance and aggregated risk.
+
+This subpackage imports no estimator code.
+"""
+
+from ._errors import error_indicators, residuals
+from ._pairwise import METHODS, correlation_from_errors, pairwise_error_correlation
+from ._risk import aggregated_risk, joint_failure_rate
+from ._score import correlation_score
+from ._significance import error_correlation_significance
+
+__all__ = [
+    "METHODS",
+    "aggregated_risk",
+    "correlation_from_errors",
+    "correlation_score",
+    "error_correlation_significance",
+    "error_indicators",
+    "joint_failure_rate",
+    "pairwise_error_correlation",
+    "residuals",
+]

@@ -1,0 +1,93 @@
+"""Per-sample errors of many models: indicators for classifiers, residuals for
+regressors."""
+
+from sklearn.utils._param_validation import StrOptions, validate_params
+
+from ..utils.validation import check_predictions, labelled_columns
+
+
+def _index_of(Y_pred):
+    return getattr(Y_pred, "index", None)
+
+
+def compute_errors(y_true, Y_pred, *, task="auto", min_models=1):
+    """Return ``(errors, model_names, task)`` as floats: 0/1 indicators for
+    classification, residuals ``y - y_hat`` for regression."""
+    y, Y, model_names, task = check_predictions(
+        y_true, Y_pred, task=task, min_models=min_models
+    )
+    if task == "classification":
+        errors = (Y != y[:, None]).astype(float)
+    else:
+        errors = y[:, None].astype(float) - Y.astype(float)
+    return errors, model_names, task
+
+
+@validate_params(
+    {"y_true": ["array-like"], "Y_pred": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
+def error_indicators(y_true, Y_pred):
+    """Indicators of the errors of many classifiers: 1 where a model is wrong.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels.
+    Y_pred : array-like or DataFrame of shape (n_samples, n_models)
+        Labels predicted by each model, one column per model.
+
+    Returns
+    -------
+    indicators : ndarray or DataFrame of shape (n_samples, n_models), dtype int
+        ``1[Y_pred[:, j] != y_true]``; a DataFrame with the same columns when
+        ``Y_pred`` is one.
+
+    References
+    ----------
+    Li, Sarna, Lin (2025), "Quantifying Correlations of Machine Learning Models",
+    arXiv:2502.03937.
+
+    Examples
+    --------
+    >>> from skcorr.metrics import error_indicators
+    >>> error_indicators([0, 1, 1], [[0, 1], [1, 1], [0, 0]])
+    array([[0, 1],
+           [0, 0],
+           [1, 1]])
+    """
+    errors, model_names, _ = compute_errors(y_true, Y_pred, task="classification")
+    return labelled_columns(errors.astype(int), model_names, _index_of(Y_pred))
+
+
+@validate_params(
+    {"y_true": ["array-like"], "Y_pred": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
+def residuals(y_true, Y_pred):
+    """Residuals ``y_true - y_pred`` of many regressors.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True targets.
+    Y_pred : array-like or DataFrame of shape (n_samples, n_models)
+        Targets predicted by each model, one column per model.
+
+    Returns
+    -------
+    residuals : ndarray or DataFrame of shape (n_samples, n_models)
+        A DataFrame with the same columns when ``Y_pred`` is one.
+
+    Examples
+    --------
+    >>> from skcorr.metrics import residuals
+    >>> residuals([1.0, 2.0], [[0.5, 1.0], [2.0, 3.5]])
+    array([[ 0.5,  0. ],
+           [ 0. , -1.5]])
+    """
+    errors, model_names, _ = compute_errors(y_true, Y_pred, task="regression")
+    return labelled_columns(errors, model_names, _index_of(Y_pred))
+
+
+TASK_OPTIONS = StrOptions({"auto", "classification", "regression"})

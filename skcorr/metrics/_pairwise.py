@@ -1,0 +1,312 @@
+"""Pairwise correlation of the errors of many models, all pairs at once."""
+
+import warnings
+
+import numpy as np
+from scipy.stats import rankdata
+from sklearn.utils._param_validation import StrOptions, validate_params
+
+from ..exceptions import UndefinedCorrelationWarning
+from ..utils.validation import (
+    check_errors,
+    check_weights,
+    describe_models,
+    labelled_matrix,
+    warn_constant_models,
+)
+from ._errors import TASK_OPTIONS, compute_errors
+from ._phik import phik_from_moments
+
+CONTINUOUS_METHODS = ("pearson", "spearman", "kendall")
+BINARY_METHODS = ("phi", "phik", "kappa", "yule_q", "disagreement", "double_fault")
+METHODS = CONTINUOUS_METHODS + BINARY_METHODS
+# Rates rather than correlations: defined even for a model with constant errors.
+RATE_METHODS = ("disagreement", "double_fault")
+UNWEIGHTED_METHODS = ("spearman", "kendall", "phik")
+
+# Peak number of sign entries a Kendall block may hold (about 32 MB of float32).
+_KENDALL_BLOCK_ENTRIES = 8_000_000
+
+
+def _is_binary(errors):
+    return bool(np.isin(errors, (0.0, 1.0)).all())
+
+
+def _weighted_mean(errors, weights):
+    if weights is None:
+        return errors.mean(axis=0)
+    return weights @ errors
+
+
+def _pearson(errors, weights):
+    centered = errors - _weighted_mean(errors, weights)
+    if weights is None:
+        covariance = centered.T @ centered
+    else:
+        covariance = (centered * weights[:, None]).T @ centered
+    std = np.sqrt(np.diag(covariance))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        correlation = covariance / np.outer(std, std)
+    return np.clip(correlation, -1.0, 1.0)
+
+
+def _kendall_tau_b(errors):
+    """Kendall's tau-b of every pair of columns from blocks of sign products.
+
+    With ``S_k`` the signs of all pairwise differences of column ``k``,
+    ``tau_b(k, l) = S_k . S_l / sqrt(|S_k|^2 |S_l|^2)``: the numerator is
+    concordant minus discordant pairs and ``|S_k|^2`` counts pairs untied in ``k``.
+    Each block of rows is one matrix product; sums within a block stay below
+    2**24, so float32 products are exact.
+    """
+    n_samples, n_models = errors.shape
+    block = max(1, _KENDALL_BLOCK_ENTRIES // (n_samples * n_models))
+    block = min(block, max(1, (2**24 - 1) // n_samples))
+    products = np.zeros((n_models, n_models))
+    for start in range(0, n_samples, block):
+        rows = errors[start : start + block]
+        signs = np.sign(rows[:, None, :] - errors[None, :, :]).astype(np.float32)
+        signs = signs.reshape(-1, n_models)
+        products += signs.T @ signs
+    untied = np.sqrt(np.diag(products))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tau = products / np.outer(untied, untied)
+    return np.clip(tau, -1.0, 1.0)
+
+
+def _binary_moments(errors, weights):
+    """Error rates ``e``, joint failure rates ``P(both wrong)`` and covariances."""
+    rates = _weighted_mean(errors, weights)
+    if weights is None:
+        both_wrong = (errors.T @ errors) / errors.shape[0]
+    else:
+        both_wrong = (errors * weights[:, None]).T @ errors
+    covariance = both_wrong - np.outer(rates, rates)
+    return rates, both_wrong, covariance
+
+
+def _binary_measure(errors, method, weights):
+    rates, both_wrong, covariance = _binary_moments(errors, weights)
+    row_rate, col_rate = rates[:, None], rates[None, :]
+    if method == "double_fault":
+        return both_wrong
+    if method == "disagreement":
+        return row_rate + col_rate - 2.0 * both_wrong
+    variance = rates * (1.0 - rates)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "phi":
+            return np.clip(covariance / np.sqrt(np.outer(variance, variance)), -1, 1)
+        if method == "phik":
+            return phik_from_moments(
+                covariance, variance[:, None], variance[None, :], errors.shape[0]
+            )
+        if method == "kappa":
+            # (c_obs - c_exp) / (1 - c_exp) on correctness vectors simplifies to:
+            return 2.0 * covariance / (row_rate + col_rate - 2.0 * row_rate * col_rate)
+        # Yule's Q: (N11 N00 - N01 N10) / (N11 N00 + N01 N10), with N in fractions.
+        only_row = row_rate - both_wrong
+        only_col = col_rate - both_wrong
+        both_right = 1.0 - row_rate - col_rate + both_wrong
+        return covariance / (both_right * both_wrong + only_row * only_col)
+
+
+def _constant_columns(errors):
+    return np.ptp(errors, axis=0) == 0
+
+
+def pairwise_correlation_of_errors(errors, method, weights=None, model_names=None):
+    """Core computation on a validated float error matrix; see
+    :func:`correlation_from_errors`."""
+    if weights is not None and method in UNWEIGHTED_METHODS:
+        raise ValueError(
+            f"method={method!r} does not support sample_weight; use one of "
+            f"{sorted(set(METHODS) - set(UNWEIGHTED_METHODS))}."
+        )
+    binary = _is_binary(errors)
+    if method in BINARY_METHODS and not binary:
+        raise ValueError(
+            f"method={method!r} needs 0/1 error indicators (classification); these "
+            "errors are continuous (regression residuals). Use one of "
+            f"{list(CONTINUOUS_METHODS)}."
+        )
+    constant = _constant_columns(errors)
+    if method in RATE_METHODS:
+        return _binary_measure(errors, method, weights)
+    if method == "pearson":
+        matrix = _pearson(errors, weights)
+    elif method == "spearman":
+        matrix = _pearson(rankdata(errors, axis=0), None)
+    elif method == "kendall":
+        # For 0/1 columns tau-b equals phi exactly: skip the O(n^2) sign products.
+        matrix = _pearson(errors, None) if binary else _kendall_tau_b(errors)
+    else:
+        matrix = _binary_measure(errors, method, weights)
+    matrix = np.asarray(matrix, dtype=float)
+    matrix[constant, :] = np.nan
+    matrix[:, constant] = np.nan
+    diagonal = np.flatnonzero(~constant)
+    matrix[diagonal, diagonal] = 1.0
+    warn_constant_models(constant, model_names, f"the {method} error correlation")
+    _warn_other_undefined(matrix, constant, model_names, method)
+    return matrix
+
+
+def _warn_other_undefined(matrix, constant, model_names, method):
+    undefined = np.isnan(matrix)
+    undefined[constant, :] = False
+    undefined[:, constant] = False
+    rows, cols = np.nonzero(np.triu(undefined, k=1))
+    if rows.size:
+        pairs = "; ".join(
+            describe_models([i, j], model_names)
+            for i, j in zip(rows[:5], cols[:5], strict=True)
+        )
+        more = f" and {rows.size - 5} more" if rows.size > 5 else ""
+        warnings.warn(
+            f"The {method} error correlation is undefined (0/0) for the pair(s) "
+            f"{pairs}{more}; set to NaN.",
+            UndefinedCorrelationWarning,
+            stacklevel=4,
+        )
+
+
+_METHOD_DOC = """method : {"pearson", "spearman", "kendall", "phi", "phik", "kappa", \
+"yule_q", "disagreement", "double_fault"}, default="pearson"
+        How to compare two models' error columns:
+
+        - ``"pearson"``, ``"spearman"``, ``"kendall"`` (tau-b): on residuals or on
+          0/1 indicators (where all three equal phi).
+        - ``"phi"``: Pearson on 0/1 indicators.
+        - ``"phik"``: phi_K (Baak et al. 2018), the measure of Li et al. (2025),
+          as the ``phik`` package computes it for two 0/1 columns; in [0, 1].
+        - ``"kappa"``: error consistency (Geirhos et al. 2020), Cohen's kappa of
+          the correctness vectors.
+        - ``"yule_q"``: Yule's Q statistic (Kuncheva & Whitaker 2003).
+        - ``"disagreement"``: fraction of samples where exactly one is wrong.
+        - ``"double_fault"``: fraction of samples where both are wrong.
+
+        The last six need 0/1 indicators (classification)."""
+
+
+@validate_params(
+    {
+        "errors": ["array-like"],
+        "method": [StrOptions(set(METHODS))],
+        "sample_weight": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def correlation_from_errors(errors, *, method="pearson", sample_weight=None):
+    """Pairwise correlation of a matrix of per-sample errors of many models.
+
+    Use this when the errors are already at hand (for example the released
+    errors of :func:`skcorr.datasets.load_corr_ml_errors`);
+    :func:`pairwise_error_correlation` computes them from predictions first.
+
+    Parameters
+    ----------
+    errors : array-like or DataFrame of shape (n_samples, n_models)
+        Residuals, or 0/1 error indicators (1 = wrong).
+    {method}
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples (not supported by spearman, kendall and phik).
+
+    Returns
+    -------
+    matrix : ndarray or DataFrame of shape (n_models, n_models)
+        Labelled by model names when ``errors`` is a DataFrame. Entries that
+        involve a model with constant errors are NaN (with a warning naming it),
+        except for the rates ``disagreement`` and ``double_fault``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcorr.metrics import correlation_from_errors
+    >>> errors = np.array([[1, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 1]])
+    >>> correlation_from_errors(errors, method="double_fault")
+    array([[0.5 , 0.25, 0.  ],
+           [0.25, 0.5 , 0.25],
+           [0.  , 0.25, 0.5 ]])
+    """
+    E, model_names = check_errors(errors, min_models=2)
+    weights = check_weights(sample_weight, E.shape[0])
+    matrix = pairwise_correlation_of_errors(E, method, weights, model_names)
+    return labelled_matrix(matrix, model_names)
+
+
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "Y_pred": ["array-like"],
+        "method": [StrOptions(set(METHODS))],
+        "task": [TASK_OPTIONS],
+        "sample_weight": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def pairwise_error_correlation(
+    y_true, Y_pred, *, method="pearson", task="auto", sample_weight=None
+):
+    """Correlation of the errors of every pair of models.
+
+    Errors are residuals ``y - y_hat`` for regression and indicators
+    ``1[y_hat != y]`` for classification, as in Li et al. (2025). Every method is
+    computed for all pairs at once, from one or a few matrix products over the
+    error matrix.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True targets or labels.
+    Y_pred : array-like or DataFrame of shape (n_samples, n_models)
+        Predictions of each model, one column per model.
+    {method}
+    task : {"auto", "classification", "regression"}, default="auto"
+        ``"auto"`` infers it from ``y_true``: continuous targets are regression,
+        binary and multiclass labels classification.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples (not supported by spearman, kendall and phik).
+
+    Returns
+    -------
+    matrix : ndarray or DataFrame of shape (n_models, n_models)
+        Symmetric, labelled by model names when ``Y_pred`` is a DataFrame.
+        Entries that involve a model that is always right or always wrong are
+        NaN, with an :class:`~skcorr.exceptions.UndefinedCorrelationWarning`
+        naming it (except for the rates ``disagreement`` and ``double_fault``).
+
+    See Also
+    --------
+    correlation_score : One number summarising the matrix.
+    error_correlation_significance : p-values and confidence intervals.
+
+    References
+    ----------
+    Li, Sarna, Lin (2025), "Quantifying Correlations of Machine Learning Models",
+    arXiv:2502.03937. Kuncheva, Whitaker (2003), "Measures of diversity in
+    classifier ensembles", Machine Learning 51. Geirhos, Meding, Wichmann (2020),
+    "Beyond accuracy: quantifying trial-by-trial behaviour of CNNs and humans by
+    measuring error consistency", NeurIPS.
+
+    Examples
+    --------
+    >>> from skcorr.metrics import pairwise_error_correlation
+    >>> y = [0, 1, 1, 0, 1, 0]
+    >>> Y_pred = [[0, 0, 1], [1, 1, 0], [0, 0, 0], [0, 1, 0], [1, 1, 1], [1, 1, 0]]
+    >>> pairwise_error_correlation(y, Y_pred, method="phi").round(3)
+    array([[ 1.   ,  0.707,  0.   ],
+           [ 0.707,  1.   , -0.333],
+           [ 0.   , -0.333,  1.   ]])
+    """
+    errors, model_names, _ = compute_errors(y_true, Y_pred, task=task, min_models=2)
+    weights = check_weights(sample_weight, errors.shape[0])
+    matrix = pairwise_correlation_of_errors(errors, method, weights, model_names)
+    return labelled_matrix(matrix, model_names)
+
+
+correlation_from_errors.__doc__ = correlation_from_errors.__doc__.replace(
+    "{method}", _METHOD_DOC
+)
+pairwise_error_correlation.__doc__ = pairwise_error_correlation.__doc__.replace(
+    "{method}", _METHOD_DOC
+)

@@ -1,0 +1,181 @@
+"""Aggregated risk: how often several models fail on the same sample, against
+what independent failures would give."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import Interval, validate_params
+
+from ..utils.validation import check_weights
+from ._errors import TASK_OPTIONS, compute_errors
+
+
+def failure_indicators(y_true, Y_pred, *, task="auto", tolerance=None):
+    """0/1 failures per sample and model, with the model names.
+
+    A classifier fails where its label is wrong; a regressor fails where its
+    absolute residual exceeds ``tolerance``.
+    """
+    errors, model_names, task = compute_errors(y_true, Y_pred, task=task)
+    if task == "regression":
+        if tolerance is None:
+            raise ValueError(
+                "For regression a failure is |y - y_hat| > tolerance: pass tolerance."
+            )
+        return (np.abs(errors) > tolerance).astype(float), model_names
+    if tolerance is not None:
+        raise ValueError(
+            "tolerance applies to regression only; these are classification labels."
+        )
+    return errors, model_names
+
+
+def poisson_binomial_tail(probabilities):
+    """``P(S >= k)`` for ``k = 0..m`` where ``S`` is a sum of independent
+    Bernoulli variables with the given ``probabilities``.
+
+    Examples
+    --------
+    >>> from skcorr.metrics._risk import poisson_binomial_tail
+    >>> poisson_binomial_tail([0.5, 0.5])
+    array([1.  , 0.75, 0.25])
+    """
+    pmf = np.ones(1)
+    for p in np.asarray(probabilities, dtype=float):
+        pmf = np.convolve(pmf, [1.0 - p, p])
+    return np.clip(np.cumsum(pmf[::-1])[::-1], 0.0, 1.0)
+
+
+def _observed_tail(failures, weights):
+    """``P(at least k models fail)`` for ``k = 0..m`` over the samples."""
+    n_samples, n_models = failures.shape
+    counts = failures.sum(axis=1).astype(int)
+    mass = np.bincount(counts, weights=weights, minlength=n_models + 1)
+    if weights is None:
+        mass = mass / n_samples
+    return np.clip(np.cumsum(mass[::-1])[::-1], 0.0, 1.0)
+
+
+_RISK_PARAMETERS = {
+    "y_true": ["array-like"],
+    "Y_pred": ["array-like"],
+    "task": [TASK_OPTIONS],
+    "tolerance": [Interval(Real, 0, None, closed="left"), None],
+    "sample_weight": ["array-like", None],
+}
+
+
+@validate_params(
+    {**_RISK_PARAMETERS, "k": [Interval(Integral, 1, None, closed="left")]},
+    prefer_skip_nested_validation=True,
+)
+def joint_failure_rate(
+    y_true, Y_pred, *, k=1, task="auto", tolerance=None, sample_weight=None
+):
+    """Fraction of samples on which at least ``k`` of the models fail together.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True targets or labels.
+    Y_pred : array-like or DataFrame of shape (n_samples, n_models)
+        Predictions of each model, one column per model.
+    k : int, default=1
+        How many models must fail on a sample; at most ``n_models``.
+        ``k=n_models`` is the rate at which all fail at once.
+    task : {"auto", "classification", "regression"}, default="auto"
+        See :func:`pairwise_error_correlation`.
+    tolerance : float, default=None
+        Regression only (and required there): a regressor fails on a sample
+        where ``|y - y_hat| > tolerance``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples.
+
+    Returns
+    -------
+    rate : float
+
+    Examples
+    --------
+    >>> from skcorr.metrics import joint_failure_rate
+    >>> y = [0, 1, 1, 0]
+    >>> Y_pred = [[1, 1, 0], [1, 0, 1], [0, 0, 0], [0, 0, 0]]
+    >>> joint_failure_rate(y, Y_pred, k=2)
+    0.5
+    """
+    failures, _ = failure_indicators(y_true, Y_pred, task=task, tolerance=tolerance)
+    n_models = failures.shape[1]
+    if k > n_models:
+        raise ValueError(f"k={k} is larger than the number of models ({n_models}).")
+    weights = check_weights(sample_weight, failures.shape[0])
+    return float(_observed_tail(failures, weights)[k])
+
+
+@validate_params(_RISK_PARAMETERS, prefer_skip_nested_validation=True)
+def aggregated_risk(y_true, Y_pred, *, task="auto", tolerance=None, sample_weight=None):
+    """Observed joint failures of many models against independent failures.
+
+    For each ``k = 1..n_models``, the observed rate at which at least ``k`` models
+    fail on the same sample, beside the rate expected if the models failed
+    independently with the same error rates (a Poisson-binomial tail), and their
+    ratio. A ratio above one at large ``k`` is the aggregated risk of deploying
+    correlated models (Li et al. 2025): simultaneous failures are more common than
+    independent errors would suggest.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True targets or labels.
+    Y_pred : array-like or DataFrame of shape (n_samples, n_models)
+        Predictions of each model, one column per model.
+    task : {"auto", "classification", "regression"}, default="auto"
+        See :func:`pairwise_error_correlation`.
+    tolerance : float, default=None
+        Regression only (and required there): a regressor fails on a sample
+        where ``|y - y_hat| > tolerance``.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples.
+
+    Returns
+    -------
+    risk : Bunch
+        - ``k``: ndarray ``1..n_models``;
+        - ``observed``: rate of samples with at least ``k`` failures;
+        - ``independent``: the same rate under independent failures;
+        - ``ratio``: ``observed / independent`` (NaN where both are 0, inf where
+          only the expected rate is 0);
+        - ``error_rates``: each model's failure rate;
+        - ``model_names``: the column names of ``Y_pred`` or None.
+
+    References
+    ----------
+    Li, Sarna, Lin (2025), "Quantifying Correlations of Machine Learning Models",
+    arXiv:2502.03937.
+
+    Examples
+    --------
+    >>> from skcorr.metrics import aggregated_risk
+    >>> y = [0, 0, 0, 0]
+    >>> Y_pred = [[1, 1], [0, 0], [0, 0], [0, 0]]
+    >>> risk = aggregated_risk(y, Y_pred)
+    >>> risk.observed, risk.independent, risk.ratio
+    (array([0.25, 0.25]), array([0.4375, 0.0625]), array([0.571..., 4. ]))
+    """
+    failures, model_names = failure_indicators(
+        y_true, Y_pred, task=task, tolerance=tolerance
+    )
+    weights = check_weights(sample_weight, failures.shape[0])
+    rates = failures.mean(axis=0) if weights is None else weights @ failures
+    observed = _observed_tail(failures, weights)[1:]
+    independent = poisson_binomial_tail(rates)[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = observed / independent
+    return Bunch(
+        k=np.arange(1, failures.shape[1] + 1),
+        observed=observed,
+        independent=independent,
+        ratio=ratio,
+        error_rates=rates,
+        model_names=model_names,
+    )

@@ -1,0 +1,227 @@
+"""p-values and confidence intervals for the error correlation of each pair."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import stats
+from sklearn.utils import Bunch, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+
+from ..exceptions import UndefinedCorrelationWarning
+from ..utils.validation import labelled_matrix
+from ._errors import TASK_OPTIONS, compute_errors
+from ._pairwise import METHODS, pairwise_correlation_of_errors
+
+TESTS = ("analytic", "bootstrap", "permutation")
+ANALYTIC_METHODS = ("pearson", "phi")
+ALTERNATIVES = ("two-sided", "greater", "less")
+
+
+def _analytic(statistic, n_samples, alternative, confidence_level):
+    """Exact t-test p-value and Fisher-z interval, as scipy.stats.pearsonr."""
+    shape = n_samples / 2.0 - 1.0
+    null = stats.beta(shape, shape, loc=-1, scale=2)
+    if alternative == "two-sided":
+        pvalue = 2.0 * null.sf(np.abs(statistic))
+    elif alternative == "greater":
+        pvalue = null.sf(statistic)
+    else:
+        pvalue = null.cdf(statistic)
+    pvalue = np.clip(pvalue, 0.0, 1.0)
+    if n_samples <= 3:
+        nan = np.full_like(statistic, np.nan)
+        return pvalue, nan, nan.copy()
+    with np.errstate(divide="ignore"):
+        z = np.arctanh(statistic)
+    standard_error = 1.0 / np.sqrt(n_samples - 3)
+    if alternative == "two-sided":
+        critical = stats.norm.ppf(0.5 + confidence_level / 2.0)
+        low, high = np.tanh(z - critical * standard_error), np.tanh(
+            z + critical * standard_error
+        )
+    else:
+        critical = stats.norm.ppf(confidence_level)
+        low = np.tanh(z - critical * standard_error)
+        high = np.tanh(z + critical * standard_error)
+        if alternative == "greater":
+            high = np.ones_like(high)
+        else:
+            low = -np.ones_like(low)
+    return pvalue, low, high
+
+
+def _resampled_statistics(errors, method, n_resamples, rng, permute):
+    n_samples, n_models = errors.shape
+    resampled = np.empty((n_resamples, n_models, n_models))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedCorrelationWarning)
+        for b in range(n_resamples):
+            if permute:
+                order = np.argsort(rng.random_sample((n_samples, n_models)), axis=0)
+                sample = np.take_along_axis(errors, order, axis=0)
+            else:
+                sample = errors[rng.randint(0, n_samples, n_samples)]
+            resampled[b] = pairwise_correlation_of_errors(sample, method)
+    return resampled
+
+
+def _warn_undefined_resamples(resampled, what):
+    undefined = np.isnan(resampled).any(axis=(1, 2)).sum()
+    if undefined:
+        warnings.warn(
+            f"{undefined} of {len(resampled)} {what} resamples left some pair "
+            "undefined (a model with constant errors in the resample); those "
+            "resamples are left out for those pairs.",
+            UndefinedCorrelationWarning,
+            stacklevel=3,
+        )
+
+
+def _permutation_pvalue(statistic, null, alternative):
+    """p-values as in scipy.stats.permutation_test, counting the observed value."""
+    tolerance = 1e-14 * np.maximum(1.0, np.abs(statistic))
+    n_valid = np.sum(~np.isnan(null), axis=0)
+    greater = (np.sum(null >= statistic - tolerance, axis=0) + 1.0) / (n_valid + 1.0)
+    less = (np.sum(null <= statistic + tolerance, axis=0) + 1.0) / (n_valid + 1.0)
+    if alternative == "greater":
+        return greater
+    if alternative == "less":
+        return less
+    return np.minimum(1.0, 2.0 * np.minimum(greater, less))
+
+
+def _bootstrap_interval(resampled, alternative, confidence_level):
+    alpha = 1.0 - confidence_level
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if alternative == "two-sided":
+            low = np.nanpercentile(resampled, 100 * alpha / 2, axis=0)
+            high = np.nanpercentile(resampled, 100 * (1 - alpha / 2), axis=0)
+        elif alternative == "greater":
+            low = np.nanpercentile(resampled, 100 * alpha, axis=0)
+            high = np.full_like(low, np.inf)
+        else:
+            high = np.nanpercentile(resampled, 100 * confidence_level, axis=0)
+            low = np.full_like(high, -np.inf)
+    return low, high
+
+
+@validate_params(
+    {
+        "y_true": ["array-like"],
+        "Y_pred": ["array-like"],
+        "method": [StrOptions(set(METHODS))],
+        "test": [StrOptions(set(TESTS))],
+        "confidence_level": [Interval(Real, 0, 1, closed="neither")],
+        "n_resamples": [Interval(Integral, 1, None, closed="left")],
+        "alternative": [StrOptions(set(ALTERNATIVES))],
+        "task": [TASK_OPTIONS],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def error_correlation_significance(
+    y_true,
+    Y_pred,
+    *,
+    method="pearson",
+    test="analytic",
+    confidence_level=0.95,
+    n_resamples=999,
+    alternative="two-sided",
+    task="auto",
+    random_state=None,
+):
+    """p-values and confidence intervals of the error correlation of each pair.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True targets or labels.
+    Y_pred : array-like or DataFrame of shape (n_samples, n_models)
+        Predictions of each model, one column per model.
+    method : str, default="pearson"
+        Any method of :func:`pairwise_error_correlation`.
+    test : {"analytic", "bootstrap", "permutation"}, default="analytic"
+        - ``"analytic"`` (``pearson`` and ``phi`` only): the exact t-test p-value
+          under independence of normal errors and the Fisher z interval, as
+          :func:`scipy.stats.pearsonr` gives them.
+        - ``"bootstrap"``: samples drawn with replacement (the same rows for all
+          models); percentile confidence intervals. No p-value (NaN).
+        - ``"permutation"``: each model's errors shuffled independently, which
+          destroys every pairwise dependence; p-values against that null, as
+          :func:`scipy.stats.permutation_test` counts them. No interval (NaN).
+    confidence_level : float, default=0.95
+        Of the intervals.
+    n_resamples : int, default=999
+        Resamples for ``"bootstrap"`` and ``"permutation"``.
+    alternative : {"two-sided", "greater", "less"}, default="two-sided"
+        ``"greater"`` tests for errors more correlated than chance.
+    task : {"auto", "classification", "regression"}, default="auto"
+        See :func:`pairwise_error_correlation`.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the resampling.
+
+    Returns
+    -------
+    result : Bunch
+        ``statistic``, ``pvalue``, ``low`` and ``high``, each of shape
+        (n_models, n_models) (DataFrames labelled by model names when ``Y_pred``
+        is one), ``method``, ``test`` and ``confidence_level``. The diagonal of
+        ``pvalue``, ``low`` and ``high`` is NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcorr.metrics import error_correlation_significance
+    >>> rng = np.random.RandomState(0)
+    >>> y = rng.normal(size=200)
+    >>> shared = rng.normal(size=200)
+    >>> Y_pred = y[:, None] - shared[:, None] - rng.normal(size=(200, 3))
+    >>> result = error_correlation_significance(y, Y_pred)
+    >>> bool((result.pvalue[0, 1:] < 1e-6).all())
+    True
+    >>> bool(result.low[0, 1] < result.statistic[0, 1] < result.high[0, 1])
+    True
+    """
+    errors, model_names, _ = compute_errors(y_true, Y_pred, task=task, min_models=2)
+    n_samples = errors.shape[0]
+    statistic = pairwise_correlation_of_errors(errors, method, None, model_names)
+    nan = np.full_like(statistic, np.nan)
+    if test == "analytic":
+        if method not in ANALYTIC_METHODS:
+            raise ValueError(
+                f"test='analytic' is available for methods {list(ANALYTIC_METHODS)}; "
+                f"use test='bootstrap' or test='permutation' for method={method!r}."
+            )
+        pvalue, low, high = _analytic(
+            statistic, n_samples, alternative, confidence_level
+        )
+    else:
+        rng = check_random_state(random_state)
+        permute = test == "permutation"
+        resampled = _resampled_statistics(errors, method, n_resamples, rng, permute)
+        _warn_undefined_resamples(resampled, test)
+        if permute:
+            pvalue, low, high = (
+                _permutation_pvalue(statistic, resampled, alternative),
+                nan,
+                nan.copy(),
+            )
+        else:
+            pvalue = nan
+            low, high = _bootstrap_interval(resampled, alternative, confidence_level)
+    results = {}
+    for name, matrix in (("pvalue", pvalue), ("low", low), ("high", high)):
+        matrix = np.array(matrix, dtype=float)
+        np.fill_diagonal(matrix, np.nan)
+        matrix[np.isnan(statistic)] = np.nan
+        results[name] = labelled_matrix(matrix, model_names)
+    return Bunch(
+        statistic=labelled_matrix(statistic, model_names),
+        method=method,
+        test=test,
+        confidence_level=confidence_level,
+        **results,
+    )

@@ -1,0 +1,1 @@
+"""Helpers with no science in them: validation, seeding, parallelism, discovery."""
