@@ -1,0 +1,73 @@
+"""Example difficulty: training dynamics, per-example scores, their
+consistency across runs, and architecture fingerprints.
+
+Every score follows the sign convention of Kwok et al. (2024): **higher means
+harder**; scores that are naturally high for easy examples are negated.
+The torch parts (:func:`grand`, :func:`vog`, :func:`prediction_depth`,
+:class:`TrainingDynamics`) are imported on first access, so importing this
+subpackage does not import torch.
+
+References
+----------
+Kwok, Anand, Frankle, Dziugaite, Rolnick (2024), "Dataset Difficulty and the
+Role of Inductive Bias", arXiv:2401.01867.
+"""
+
+import importlib
+
+from ._dynamics import (
+    area_under_margin,
+    cartography,
+    first_learned,
+    forgetting_events,
+    iteration_learned,
+    unforgettable,
+)
+from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
+from ._pointwise import (
+    accuracy,
+    confidence,
+    el2n,
+    entropy,
+    loss,
+    margin,
+    max_confidence,
+)
+from ._prototypes import prototype_distance
+
+_LAZY = {
+    "grand": "._gradients",
+    "vog": "._gradients",
+    "prediction_depth": "._depth",
+    "TrainingDynamics": "._callbacks",
+}
+
+__all__ = [
+    "accuracy",
+    "area_under_margin",
+    "cartography",
+    "confidence",
+    "el2n",
+    "ensemble_accuracy",
+    "ensemble_agreement",
+    "entropy",
+    "first_learned",
+    "forgetting_events",
+    "iteration_learned",
+    "loss",
+    "margin",
+    "max_confidence",
+    "prototype_distance",
+    "unforgettable",
+    *_LAZY,
+]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
