@@ -1,0 +1,20 @@
+"""Influence of training examples, and who gives and who gets (study D).
+
+- :func:`per_example_gradients`: per-example loss gradients with
+  :mod:`torch.func`, optionally randomly projected.
+- :class:`TracInCheckpoints` and :class:`TracIn`: TracInCP influence
+  (Pruthi et al., 2020) for skorch nets and torch modules.
+- :class:`LinearInfluence`: closed-form influence functions (Koh & Liang,
+  2017) for fitted linear and logistic regression.
+- :func:`influence_flows`, :func:`reciprocity_score`,
+  :func:`make_reciprocity_scorer`: self-influence, inflow and outflow per
+  individual, and how reciprocal they are (Sundararajan & Krichene, 2022).
+
+This subpackage needs torch and skorch (the ``torch`` extra).
+"""
+
+from ._gradients import per_example_gradients
+
+__all__ = [
+    "per_example_gradients",
+]
