@@ -22,9 +22,7 @@ ESTIMATORS = list(_instances())
 
 if ESTIMATORS:
 
-    @parametrize_with_checks(
-        ESTIMATORS, expected_failed_checks=_expected_failed_checks
-    )
+    @parametrize_with_checks(ESTIMATORS, expected_failed_checks=_expected_failed_checks)
     def test_sklearn_compatible_estimator(estimator, check):
         check(estimator)
 

@@ -56,7 +56,12 @@ def aggregate_pairs(matrix, aggregate="mean"):
     prefer_skip_nested_validation=True,
 )
 def correlation_score(
-    y_true, Y_pred, *, method="pearson", aggregate="mean", task="auto",
+    y_true,
+    Y_pred,
+    *,
+    method="pearson",
+    aggregate="mean",
+    task="auto",
     sample_weight=None,
 ):
     """Error correlation of a set of models as one number.

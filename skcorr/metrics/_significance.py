@@ -37,8 +37,9 @@ def _analytic(statistic, n_samples, alternative, confidence_level):
     standard_error = 1.0 / np.sqrt(n_samples - 3)
     if alternative == "two-sided":
         critical = stats.norm.ppf(0.5 + confidence_level / 2.0)
-        low, high = np.tanh(z - critical * standard_error), np.tanh(
-            z + critical * standard_error
+        low, high = (
+            np.tanh(z - critical * standard_error),
+            np.tanh(z + critical * standard_error),
         )
     else:
         critical = stats.norm.ppf(confidence_level)
