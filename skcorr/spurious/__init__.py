@@ -1,0 +1,35 @@
+"""Rare spurious correlations: patterns, injection, the spurious score and
+deletion experiments.
+
+Yang, Chou, Chaudhuri (2022), "Understanding Rare Spurious Correlations in
+Neural Networks", arXiv:2202.05189.
+
+Importing this subpackage does not import torch: the torch modules
+(:class:`SpuriousMLP`, :class:`SpuriousCNN`) are loaded on first access.
+"""
+
+import importlib
+
+from ._patterns import PATTERN_NAMES, SpuriousPattern, make_pattern
+
+_LAZY = {
+    "SpuriousMLP": "._models",
+    "SpuriousCNN": "._models",
+}
+
+__all__ = [
+    "PATTERN_NAMES",
+    "SpuriousPattern",
+    "make_pattern",
+    *_LAZY,
+]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return __all__
