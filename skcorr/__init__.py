@@ -21,7 +21,6 @@ _SUBPACKAGES = [
     "ensemble",
     "influence",
     "metrics",
-    "plotting",
     "spurious",
     "utils",
 ]

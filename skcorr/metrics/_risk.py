@@ -166,6 +166,12 @@ def aggregated_risk(y_true, Y_pred, *, task="auto", tolerance=None, sample_weigh
         y_true, Y_pred, task=task, tolerance=tolerance
     )
     weights = check_weights(sample_weight, failures.shape[0])
+    return risk_from_failures(failures, weights, model_names)
+
+
+def risk_from_failures(failures, weights=None, model_names=None):
+    """:func:`aggregated_risk` of a validated 0/1 failure matrix (weights summing
+    to one, or None)."""
     rates = failures.mean(axis=0) if weights is None else weights @ failures
     observed = _observed_tail(failures, weights)[1:]
     independent = poisson_binomial_tail(rates)[1:]

@@ -1,0 +1,123 @@
+"""What the commands share: usage errors, input data, tables and output files."""
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+
+SKLEARN_DATASETS = {
+    "digits": "load_digits",
+    "breast_cancer": "load_breast_cancer",
+    "wine": "load_wine",
+    "diabetes": "load_diabetes",
+}
+FORMATS = ("table", "json", "csv")
+
+
+class UsageError(ValueError):
+    """Bad input from the command line: reported in one line, exit code 2."""
+
+
+def load_sklearn_dataset(name):
+    """``(X, y)`` of one of scikit-learn's bundled datasets."""
+    import sklearn.datasets
+
+    return getattr(sklearn.datasets, SKLEARN_DATASETS[name])(return_X_y=True)
+
+
+def read_prediction_csv(path, target_column):
+    """Read a CSV with a target column and one column of predictions per model.
+
+    Returns ``(y_true, Y_pred, model_names)``; numeric columns become floats, any
+    other column keeps its labels as strings.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    if len(rows) < 2:
+        raise UsageError(f"{path} needs a header row and at least one data row")
+    header, body = rows[0], rows[1:]
+    if target_column not in header:
+        raise UsageError(
+            f"{path} has no column {target_column!r} (the true targets); its columns "
+            f"are {header}. Name the column with --target-column."
+        )
+    lengths = {len(row) for row in body}
+    if lengths != {len(header)}:
+        raise UsageError(f"{path}: every row must have {len(header)} fields")
+    table = np.asarray(body, dtype=object)
+    target_index = header.index(target_column)
+    model_names = [name for i, name in enumerate(header) if i != target_index]
+    if not model_names:
+        raise UsageError(f"{path} has no prediction column besides {target_column!r}")
+    y_true = _column_values(table[:, target_index])
+    Y_pred = np.column_stack(
+        [_column_values(table[:, i]) for i in range(len(header)) if i != target_index]
+    )
+    return y_true, Y_pred, model_names
+
+
+def _column_values(column):
+    try:
+        return column.astype(float)
+    except ValueError:
+        return column.astype(str)
+
+
+def format_table(rows, header):
+    """Plain-text table with right-aligned columns."""
+    cells = [[str(cell) for cell in header]] + [
+        [_format_cell(cell) for cell in row] for row in rows
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in cells
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _format_cell(cell):
+    if isinstance(cell, float | np.floating):
+        if not np.isfinite(cell):
+            return str(float(cell))
+        return f"{cell:.3f}" if cell == 0 or 1e-3 <= abs(cell) < 1e6 else f"{cell:.2e}"
+    return str(cell)
+
+
+def write_matrix_csv(target, matrix, names):
+    """Write a labelled square matrix as CSV to a path or an open text file."""
+    if isinstance(target, str | Path):
+        with Path(target).open("w", newline="") as handle:
+            write_matrix_csv(handle, matrix, names)
+        return
+    writer = csv.writer(target)
+    writer.writerow(["model", *names])
+    for name, row in zip(names, np.asarray(matrix), strict=True):
+        writer.writerow([name, *(repr(float(value)) for value in row)])
+
+
+def to_jsonable(value):
+    """Numbers and arrays as plain JSON values (NaN and inf become null)."""
+    if isinstance(value, dict):
+        return {key: to_jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, float | np.floating):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def write_json(path, payload):
+    Path(path).write_text(json.dumps(to_jsonable(payload), indent=2) + "\n")

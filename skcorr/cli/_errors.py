@@ -1,0 +1,344 @@
+"""``skcorr errors``: fit several models and measure how their errors are
+correlated (Li, Sarna, Lin 2025)."""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from ._common import (
+    FORMATS,
+    SKLEARN_DATASETS,
+    UsageError,
+    format_table,
+    load_sklearn_dataset,
+    read_prediction_csv,
+    to_jsonable,
+    write_json,
+    write_matrix_csv,
+)
+
+_EPILOG = """\
+datasets:
+  digits, breast_cancer, wine    scikit-learn's bundled classification data
+  diabetes                       scikit-learn's bundled regression data
+  corr_ml:NAME                   errors released with Li et al. (2025); NAME is one
+                                 of california, cifar10, mnist, fashion, eurosat,
+                                 cifar100, pets
+  PATH.csv                       your own predictions: a column of true targets
+                                 (--target-column, default y_true) and one column
+                                 per model
+
+examples:
+  skcorr errors
+  skcorr errors --dataset corr_ml:cifar10 --method phik --output cifar10.csv
+  skcorr errors --dataset diabetes --tolerance 50 --format json
+  skcorr errors --dataset predictions.csv --target-column label
+"""
+
+
+def add_parser(subparsers):
+    from ..metrics import METHODS
+
+    parser = subparsers.add_parser(
+        "errors",
+        help="fit several models and measure how their errors are correlated",
+        description=(
+            "Fit several scikit-learn models on a dataset (or read released or "
+            "your own predictions), then print each model's error rate, the "
+            "pairwise error-correlation matrix and the aggregated risk: how often "
+            "k models fail on the same sample, against independent failures."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--dataset",
+        default="digits",
+        help="what to measure (see below; default: digits)",
+    )
+    parser.add_argument(
+        "--method",
+        default="auto",
+        choices=["auto", *METHODS],
+        help="error correlation measure (default: phik for classification, "
+        "pearson for regression, as in Li et al.)",
+    )
+    parser.add_argument(
+        "--target-column",
+        default="y_true",
+        help="column of true targets in a CSV of predictions (default: y_true)",
+    )
+    parser.add_argument(
+        "--test-size",
+        type=float,
+        default=0.25,
+        help="held-out fraction for scikit-learn datasets (default: 0.25)",
+    )
+    parser.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    parser.add_argument(
+        "--n-jobs", type=int, default=None, help="models fitted in parallel"
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=None,
+        help="regression: a model fails where |y - y_hat| > tolerance (needed for "
+        "the aggregated risk of regressors)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="how to print the results (default: table)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="also write the matrix (.csv) or all results (.json) to this file",
+    )
+    return parser
+
+
+def _classifiers(random_state):
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neighbors import KNeighborsClassifier
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    def scaled(model):
+        return make_pipeline(StandardScaler(), model)
+
+    return {
+        "logistic_regression": scaled(LogisticRegression(max_iter=2000)),
+        "random_forest": RandomForestClassifier(random_state=random_state),
+        "gradient_boosting": HistGradientBoostingClassifier(random_state=random_state),
+        "k_neighbors": scaled(KNeighborsClassifier()),
+        "mlp": scaled(MLPClassifier((64,), max_iter=1000, random_state=random_state)),
+    }
+
+
+def _regressors(random_state):
+    from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
+    from sklearn.linear_model import LinearRegression, Ridge
+    from sklearn.neighbors import KNeighborsRegressor
+    from sklearn.neural_network import MLPRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    def scaled(model):
+        return make_pipeline(StandardScaler(), model)
+
+    return {
+        "linear_regression": LinearRegression(),
+        "ridge": scaled(Ridge(alpha=10.0)),
+        "random_forest": RandomForestRegressor(random_state=random_state),
+        "gradient_boosting": HistGradientBoostingRegressor(random_state=random_state),
+        "k_neighbors": scaled(KNeighborsRegressor()),
+        "mlp": scaled(MLPRegressor((64,), max_iter=3000, random_state=random_state)),
+    }
+
+
+def _fit_predict(model, X_train, y_train, X_test):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X_train, y_train).predict(X_test)
+
+
+def _fit_models(name, args):
+    """Fit the default models on a bundled dataset; ``(y_test, Y_pred, names)``."""
+    from sklearn.model_selection import train_test_split
+    from sklearn.utils.parallel import Parallel, delayed
+
+    if not 0 < args.test_size < 1:
+        raise UsageError(f"--test-size must be in (0, 1); got {args.test_size}")
+    X, y = load_sklearn_dataset(name)
+    regression = name == "diabetes"
+    X_train, X_test, y_train, y_test = train_test_split(
+        X,
+        y,
+        test_size=args.test_size,
+        random_state=args.random_state,
+        stratify=None if regression else y,
+    )
+    models = (_regressors if regression else _classifiers)(args.random_state)
+    predictions = Parallel(n_jobs=args.n_jobs)(
+        delayed(_fit_predict)(model, X_train, y_train, X_test)
+        for model in models.values()
+    )
+    return y_test, np.column_stack(predictions), list(models)
+
+
+def _gather_errors(args):
+    """Errors, model names, task and a description of the source."""
+    from ..metrics._errors import compute_errors
+
+    dataset = args.dataset
+    if dataset.startswith("corr_ml:"):
+        from ..datasets import CORR_ML_DATASETS, load_corr_ml_errors
+
+        release = dataset.split(":", 1)[1]
+        if release not in CORR_ML_DATASETS:
+            raise UsageError(
+                f"unknown Corr_ML release {release!r}; choose one of "
+                f"{', '.join(CORR_ML_DATASETS)}"
+            )
+        data = load_corr_ml_errors(release)
+        source = f"errors released with Li et al. (2025): {data.DESCR}"
+        return data.errors.astype(float), data.model_names, data.task, source
+    if dataset in SKLEARN_DATASETS:
+        y_true, Y_pred, names = _fit_models(dataset, args)
+        source = (
+            f"scikit-learn's {dataset}: {len(names)} models fitted, errors on "
+            f"{len(y_true)} held-out samples (random_state={args.random_state})"
+        )
+    elif dataset.endswith(".csv"):
+        y_true, Y_pred, names = read_prediction_csv(dataset, args.target_column)
+        source = f"predictions of {len(names)} models read from {dataset}"
+    else:
+        raise UsageError(
+            f"unknown dataset {dataset!r}; choose one of "
+            f"{', '.join(SKLEARN_DATASETS)}, corr_ml:NAME, or a .csv file"
+        )
+    try:
+        errors, _, task = compute_errors(y_true, Y_pred, min_models=2)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    return errors, names, task, source
+
+
+def _failures(errors, task, tolerance):
+    if task == "classification":
+        if tolerance is not None:
+            raise UsageError("--tolerance applies to regression only")
+        return errors
+    if tolerance is None:
+        return None
+    if tolerance < 0:
+        raise UsageError(f"--tolerance must be >= 0; got {tolerance}")
+    return (np.abs(errors) > tolerance).astype(float)
+
+
+def compute_study(args):
+    """Run the study and return its results as a dict of plain values."""
+    from ..metrics._pairwise import pairwise_correlation_of_errors
+    from ..metrics._risk import risk_from_failures
+    from ..metrics._score import aggregate_pairs
+
+    start = time.perf_counter()
+    errors, names, task, source = _gather_errors(args)
+    method = args.method
+    if method == "auto":
+        method = "phik" if task == "classification" else "pearson"
+    try:
+        matrix = pairwise_correlation_of_errors(errors, method, model_names=names)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    results = {
+        "dataset": args.dataset,
+        "source": source,
+        "task": task,
+        "method": method,
+        "models": names,
+        "matrix": matrix,
+        "mean_correlation": aggregate_pairs(matrix),
+    }
+    if task == "classification":
+        results["error_rate"] = errors.mean(axis=0)
+    else:
+        results["rmse"] = np.sqrt(np.mean(errors**2, axis=0))
+    failures = _failures(errors, task, args.tolerance)
+    if failures is not None:
+        risk = risk_from_failures(failures)
+        results["aggregated_risk"] = {
+            "k": risk.k,
+            "observed": risk.observed,
+            "independent": risk.independent,
+            "ratio": risk.ratio,
+        }
+    results["seconds"] = time.perf_counter() - start
+    return results
+
+
+def render_table(results):
+    """The results as readable text."""
+    lines = [results["source"], ""]
+    if "error_rate" in results:
+        per_model = ("error rate", results["error_rate"])
+    else:
+        per_model = ("RMSE", results["rmse"])
+    lines.append(
+        format_table(
+            list(zip(results["models"], per_model[1], strict=True)),
+            ["model", per_model[0]],
+        )
+    )
+    lines += ["", f"Error correlation ({results['method']}):"]
+    short = [name[:12] for name in results["models"]]
+    lines.append(
+        format_table(
+            [[name, *row] for name, row in zip(short, results["matrix"], strict=True)],
+            ["", *short],
+        )
+    )
+    lines.append(f"mean over pairs: {results['mean_correlation']:.3f}")
+    risk = results.get("aggregated_risk")
+    if risk is not None:
+        lines += [
+            "",
+            "Aggregated risk: rate of samples on which at least k models fail",
+            format_table(
+                list(
+                    zip(
+                        risk["k"],
+                        risk["observed"],
+                        risk["independent"],
+                        risk["ratio"],
+                        strict=True,
+                    )
+                ),
+                ["k", "observed", "if independent", "ratio"],
+            ),
+        ]
+    elif results["task"] == "regression":
+        lines += ["", "(pass --tolerance to measure the aggregated risk of regressors)"]
+    return "\n".join(lines)
+
+
+def _write_output(path, results):
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        write_matrix_csv(path, results["matrix"], results["models"])
+    elif suffix == ".json":
+        write_json(path, results)
+    else:
+        raise UsageError(f"--output must end in .csv or .json; got {path.name!r}")
+
+
+def run(args):
+    """Run ``skcorr errors`` with parsed arguments; return the exit code."""
+    if args.output is not None and args.output.suffix.lower() not in (".csv", ".json"):
+        raise UsageError(
+            f"--output must end in .csv or .json; got {args.output.name!r}"
+        )
+    results = compute_study(args)
+    if args.format == "table":
+        print(render_table(results))
+    elif args.format == "json":
+        import json
+
+        print(json.dumps(to_jsonable(results), indent=2))
+    else:
+        write_matrix_csv(sys.stdout, results["matrix"], results["models"])
+    if args.output is not None:
+        _write_output(args.output, results)
+    return 0

@@ -1,0 +1,109 @@
+"""The ``skcorr errors`` command, run as a user would."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from skcorr.cli import main
+from skcorr.datasets import load_corr_ml_errors
+from skcorr.metrics import correlation_from_errors, pairwise_error_correlation
+
+
+def test_corr_ml_release_prints_the_paper_matrix_and_writes_json(tmp_path, capsys):
+    output = tmp_path / "california.json"
+    models = load_corr_ml_errors("california")
+    assert (
+        main(["errors", "--dataset", "corr_ml:california", "--output", str(output)])
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "Error correlation (pearson)" in printed
+    assert "pass --tolerance" in printed
+    results = json.loads(output.read_text())
+    assert results["models"] == models.model_names
+    np.testing.assert_allclose(
+        results["matrix"], correlation_from_errors(models.errors), atol=1e-12
+    )
+
+
+def test_digits_default_fits_five_models_and_reports_risk(tmp_path, capsys):
+    output = tmp_path / "digits.csv"
+    assert main(["errors", "--output", str(output), "--n-jobs", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "Aggregated risk" in printed and "phik" in printed
+    with output.open() as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][1:] == [
+        "logistic_regression",
+        "random_forest",
+        "gradient_boosting",
+        "k_neighbors",
+        "mlp",
+    ]
+    matrix = np.array([row[1:] for row in rows[1:]], dtype=float)
+    np.testing.assert_allclose(np.diag(matrix), 1.0)
+
+
+def test_user_csv_of_predictions(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    y = rng.randint(3, size=60)
+    Y_pred = np.where(rng.rand(60, 3) < 0.3, (y[:, None] + 1) % 3, y[:, None])
+    path = tmp_path / "predictions.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["a", "label", "b", "c"])
+        writer.writerows(
+            [[p[0], t, p[1], p[2]] for t, p in zip(y, Y_pred, strict=True)]
+        )
+    argv = ["errors", "--dataset", str(path), "--target-column", "label"]
+    assert main([*argv, "--method", "kappa", "--format", "json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    expected = pairwise_error_correlation(y, Y_pred, method="kappa")
+    np.testing.assert_allclose(results["matrix"], expected)
+    np.testing.assert_allclose(results["aggregated_risk"]["k"], [1, 2, 3])
+
+
+@pytest.mark.parametrize(
+    "argv, reason",
+    [
+        (["errors", "--dataset", "nope"], "unknown dataset 'nope'"),
+        (["errors", "--dataset", "corr_ml:imagenet"], "unknown Corr_ML release"),
+        (
+            ["errors", "--dataset", "corr_ml:california", "--method", "phik"],
+            "needs 0/1 error indicators",
+        ),
+        (["errors", "--dataset", "missing.csv"], "no such file"),
+        (["errors", "--output", "out.txt"], "must end in .csv or .json"),
+        (
+            ["errors", "--dataset", "corr_ml:cifar10", "--tolerance", "1"],
+            "regression only",
+        ),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(argv, reason, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert reason in err and len(err.splitlines()) == 1
+
+
+def test_python_dash_m_runs_the_same_command():
+    out = subprocess.run(
+        [sys.executable, "-m", "skcorr", "errors", "--dataset", "corr_ml:mnist"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Error correlation (phik)" in out.stdout
+    help_text = subprocess.run(
+        [sys.executable, "-m", "skcorr", "errors", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "examples:" in help_text
