@@ -10,7 +10,9 @@ Importing this subpackage does not import torch: the torch modules
 
 import importlib
 
+from ._injection import SpuriousInjectionClassifier, SpuriousInjector
 from ._patterns import PATTERN_NAMES, SpuriousPattern, make_pattern
+from ._transformer import SpuriousPatternTransformer
 
 _LAZY = {
     "SpuriousMLP": "._models",
@@ -19,7 +21,10 @@ _LAZY = {
 
 __all__ = [
     "PATTERN_NAMES",
+    "SpuriousInjectionClassifier",
+    "SpuriousInjector",
     "SpuriousPattern",
+    "SpuriousPatternTransformer",
     "make_pattern",
     *_LAZY,
 ]

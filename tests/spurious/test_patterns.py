@@ -62,8 +62,9 @@ def test_norm_is_mean_l2_of_the_change():
     assert make_pattern("core", (28, 28)).norm(X) == pytest.approx(np.sqrt(66))
     X = np.random.RandomState(0).rand(5, 28 * 28)
     pattern = make_pattern("R1", (28, 28), random_state=0)
-    expected = np.linalg.norm(_authors(X.reshape(5, 28, 28), "R1", 0) - X.reshape(
-        5, 28, 28), axis=(1, 2)).mean()
+    expected = np.linalg.norm(
+        _authors(X.reshape(5, 28, 28), "R1", 0) - X.reshape(5, 28, 28), axis=(1, 2)
+    ).mean()
     assert pattern.norm(X) == pytest.approx(expected)
 
 
