@@ -13,8 +13,12 @@
 This subpackage needs torch and skorch (the ``torch`` extra).
 """
 
+from ._checkpoints import TracInCheckpoints
 from ._gradients import per_example_gradients
+from ._tracin import TracIn
 
 __all__ = [
+    "TracIn",
+    "TracInCheckpoints",
     "per_example_gradients",
 ]
