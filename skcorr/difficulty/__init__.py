@@ -34,6 +34,7 @@ from ._pointwise import (
     max_confidence,
 )
 from ._prototypes import prototype_distance
+from ._recording import record_dynamics
 
 _LAZY = {
     "grand": "._gradients",
@@ -58,6 +59,7 @@ __all__ = [
     "margin",
     "max_confidence",
     "prototype_distance",
+    "record_dynamics",
     "unforgettable",
     *_LAZY,
 ]

@@ -1,0 +1,136 @@
+"""The skorch callback that records training dynamics (imports skorch)."""
+
+import numpy as np
+from skorch.callbacks import Callback
+
+from ._recording import DynamicsBuffer
+
+
+class TrainingDynamics(Callback):
+    """Record probabilities on the training set at the end of epochs (skorch).
+
+    At the end of every ``every``-th epoch, the net predicts the recording
+    set (by default the ``X`` passed to ``fit``, in evaluation mode and
+    without the augmentation of the training iterator) and stores the
+    probabilities, giving ``dynamics_`` of shape (n_samples, n_epochs,
+    n_classes), the input of the dynamics scores of Kwok et al. (2024).
+    Predicting does not draw random numbers, so recording leaves training
+    unchanged.
+
+    Parameters
+    ----------
+    every : int, default=1
+        Record at epochs ``every, 2 every, ...``.
+    X, y : array-like, default=None
+        Examples to record (``y``: class indices). By default the ``X`` and
+        ``y`` passed to ``fit`` (all of them, the validation split included).
+    record_logits : bool, default=False
+        Also record the module's raw outputs (``logits_``).
+    record_loss : bool, default=False
+        Also record the per-example cross-entropy ``-log p_y`` (``loss_``).
+    memmap : str, default=None
+        File prefix: write records into numpy memmaps
+        (``{memmap}.proba.npy``, ...), preallocated for ``max_epochs // every``
+        records, to bound memory.
+
+    Attributes
+    ----------
+    dynamics_ : ndarray of shape (n_samples, n_records, n_classes)
+    epochs_ : list of int
+        The (1-based) epochs recorded.
+    y_ : ndarray of shape (n_samples,) or None
+        Class indices of the recorded examples.
+    logits_ : ndarray of shape (n_samples, n_records, n_outputs)
+        When ``record_logits``.
+    loss_ : ndarray of shape (n_samples, n_records)
+        When ``record_loss``.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> from skorch import NeuralNetClassifier
+    >>> from skcorr.difficulty import TrainingDynamics
+    >>> X = np.random.RandomState(0).normal(size=(20, 3)).astype(np.float32)
+    >>> y = (X[:, 0] > 0).astype(np.int64)
+    >>> module = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.Softmax(-1))
+    >>> net = NeuralNetClassifier(module, max_epochs=4, train_split=None,
+    ...                           verbose=0, callbacks=[TrainingDynamics(every=2)])
+    >>> net = net.fit(X, y)
+    >>> dict(net.callbacks_)["TrainingDynamics"].dynamics_.shape
+    (20, 2, 2)
+    """
+
+    def __init__(self, every=1, X=None, y=None, record_logits=False,
+                 record_loss=False, memmap=None):
+        self.every = every
+        self.X = X
+        self.y = y
+        self.record_logits = record_logits
+        self.record_loss = record_loss
+        self.memmap = memmap
+
+    def initialize(self):
+        if not isinstance(self.every, int) or self.every < 1:
+            raise ValueError(f"every must be a positive integer; got {self.every!r}.")
+        self._buffers = None
+        self.epochs_ = []
+        self.y_ = None
+        return self
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        if self._buffers is not None:  # partial_fit continues the record
+            return
+        self._X = X if self.X is None else self.X
+        labels = y if self.X is None else self.y
+        if self.record_loss and labels is None:
+            raise ValueError("record_loss=True needs labels (y) to record.")
+        self.y_ = None if labels is None else np.asarray(labels).astype(np.intp)
+        max_records = max(1, net.max_epochs // self.every)
+        names = ["proba"]
+        names += ["logits"] if self.record_logits else []
+        names += ["loss"] if self.record_loss else []
+        self._buffers = {
+            name: DynamicsBuffer(
+                None if self.memmap is None else f"{self.memmap}.{name}.npy",
+                max_records,
+            )
+            for name in names
+        }
+
+    def on_epoch_end(self, net, **kwargs):
+        epoch = len(net.history)
+        if epoch % self.every:
+            return
+        if self.record_logits:
+            outputs = net.forward(self._X, training=False)
+            logits = outputs.detach().cpu().double().numpy()
+            nonlinearity = net._get_predict_nonlinearity()
+            proba = nonlinearity(outputs).detach().cpu().double().numpy()
+            self._buffers["logits"].append(logits)
+        else:
+            proba = np.asarray(net.predict_proba(self._X), dtype=np.float64)
+        self._buffers["proba"].append(proba)
+        if self.record_loss:
+            p_y = proba[np.arange(proba.shape[0]), self.y_]
+            loss = -np.log(np.clip(p_y, np.finfo(np.float64).eps, 1.0))
+            self._buffers["loss"].append(loss[:, None])
+        self.epochs_.append(epoch)
+
+    def _result(self, name):
+        buffers = getattr(self, "_buffers", None)
+        if not buffers or name not in buffers:
+            return None
+        return buffers[name].result()
+
+    @property
+    def dynamics_(self):
+        return self._result("proba")
+
+    @property
+    def logits_(self):
+        return self._result("logits")
+
+    @property
+    def loss_(self):
+        loss = self._result("loss")
+        return None if loss is None else loss[..., 0]

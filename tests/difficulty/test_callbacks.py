@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+skorch = pytest.importorskip("skorch")
+
+from skcorr.difficulty import TrainingDynamics, record_dynamics  # noqa: E402
+
+
+def _data():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(40, 4)).astype(np.float32)
+    y = (X[:, 0] + X[:, 1] > 0).astype(np.int64)
+    return X, y
+
+
+def _net(**kwargs):
+    torch.manual_seed(0)
+    module = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(),
+                                 torch.nn.Linear(8, 2))
+    return skorch.NeuralNetClassifier(
+        module, criterion=torch.nn.CrossEntropyLoss, max_epochs=4, lr=0.1,
+        batch_size=8, train_split=None, verbose=0, **kwargs
+    )
+
+
+def test_records_equal_predict_proba_and_leave_training_unchanged(tmp_path):
+    X, y = _data()
+    callback = TrainingDynamics(record_logits=True, record_loss=True,
+                                memmap=str(tmp_path / "dyn"))
+    net = _net(callbacks=[callback]).fit(X, y)
+    plain = _net().fit(X, y)
+    recorded = dict(net.callbacks_)["TrainingDynamics"]
+    assert recorded.dynamics_.shape == (40, 4, 2)
+    np.testing.assert_allclose(recorded.dynamics_[:, -1], plain.predict_proba(X),
+                               rtol=1e-6)
+    np.testing.assert_allclose(
+        recorded.dynamics_, torch.softmax(torch.as_tensor(recorded.logits_), -1),
+        rtol=1e-6,
+    )
+    p_y = recorded.dynamics_[np.arange(40), :, y]
+    np.testing.assert_allclose(recorded.loss_, -np.log(p_y))
+    assert recorded.epochs_ == [1, 2, 3, 4]
+
+
+def test_record_dynamics_dispatches_to_the_callback():
+    X, y = _data()
+    result = record_dynamics(_net(), X, y, n_epochs=3, every=2)
+    assert result.dynamics.shape == (40, 1, 2) and result.epochs == [2]
+    np.testing.assert_array_equal(result.y, y)
