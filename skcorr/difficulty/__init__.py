@@ -15,6 +15,13 @@ Role of Inductive Bias", arXiv:2401.01867.
 
 import importlib
 
+from ._consistency import (
+    difficulty_pca,
+    rank_error,
+    run_consistency,
+    runs_needed,
+    score_correlation,
+)
 from ._dynamics import (
     area_under_margin,
     cartography,
@@ -59,6 +66,11 @@ __all__ = [
     "margin",
     "max_confidence",
     "prototype_distance",
+    "difficulty_pca",
+    "rank_error",
+    "run_consistency",
+    "runs_needed",
+    "score_correlation",
     "record_dynamics",
     "unforgettable",
     *_LAZY,
