@@ -1,0 +1,17 @@
+"""Meta-estimators that fit many models: one estimator over many seeds
+(:class:`SeedEnsembleClassifier`, :class:`SeedEnsembleRegressor`) and named
+algorithms side by side (:class:`CommitteeClassifier`, :class:`CommitteeRegressor`),
+each giving its members' own predictions through ``predict_all``.
+"""
+
+from ._committee import CommitteeClassifier, CommitteeRegressor
+from ._fitting import MemberFitError
+from ._seed import SeedEnsembleClassifier, SeedEnsembleRegressor
+
+__all__ = [
+    "CommitteeClassifier",
+    "CommitteeRegressor",
+    "MemberFitError",
+    "SeedEnsembleClassifier",
+    "SeedEnsembleRegressor",
+]
