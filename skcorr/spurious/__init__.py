@@ -12,6 +12,11 @@ import importlib
 
 from ._injection import SpuriousInjectionClassifier, SpuriousInjector
 from ._patterns import PATTERN_NAMES, SpuriousPattern, make_pattern
+from ._score import (
+    make_spurious_scorer,
+    spurious_score,
+    spurious_significance,
+)
 from ._transformer import SpuriousPatternTransformer
 
 _LAZY = {
@@ -26,6 +31,9 @@ __all__ = [
     "SpuriousPattern",
     "SpuriousPatternTransformer",
     "make_pattern",
+    "make_spurious_scorer",
+    "spurious_score",
+    "spurious_significance",
     *_LAZY,
 ]
 
