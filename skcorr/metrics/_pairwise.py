@@ -38,16 +38,36 @@ def _weighted_mean(errors, weights):
     return weights @ errors
 
 
-def _pearson(errors, weights):
-    centered = errors - _weighted_mean(errors, weights)
+def _covariance(errors, weights):
+    """Covariance matrix of the columns (weights summing to one, or None).
+
+    ``E'E / n - mean mean'`` needs no centred copy of the data; it loses about
+    ``eps * (mean / std)**2`` of relative precision, so columns whose mean is
+    large against their spread are centred first.
+    """
+    means = _weighted_mean(errors, weights)
     if weights is None:
-        covariance = centered.T @ centered
+        second_moment = (errors.T @ errors) / errors.shape[0]
     else:
-        covariance = (centered * weights[:, None]).T @ centered
-    std = np.sqrt(np.diag(covariance))
+        second_moment = (errors * weights[:, None]).T @ errors
+    covariance = second_moment - np.outer(means, means)
+    if np.all(means**2 <= 1e4 * np.diag(covariance)):
+        return covariance
+    centered = errors - means
+    if weights is None:
+        return (centered.T @ centered) / errors.shape[0]
+    return (centered * weights[:, None]).T @ centered
+
+
+def _pearson(errors, weights, return_variances=False):
+    covariance = _covariance(errors, weights)
+    variances = np.diag(covariance).copy()
+    std = np.sqrt(variances)
     with np.errstate(divide="ignore", invalid="ignore"):
-        correlation = covariance / np.outer(std, std)
-    return np.clip(correlation, -1.0, 1.0)
+        correlation = np.clip(covariance / np.outer(std, std), -1.0, 1.0)
+    if return_variances:
+        return correlation, variances
+    return correlation
 
 
 def _kendall_tau_b(errors):
@@ -110,8 +130,21 @@ def _binary_measure(errors, method, weights):
         return covariance / (both_right * both_wrong + only_row * only_col)
 
 
-def _constant_columns(errors):
-    return np.ptp(errors, axis=0) == 0
+def _constant_columns(errors, variances=None):
+    """Columns whose values are all equal.
+
+    With the columns' ``variances`` at hand, only the columns whose variance is
+    within rounding of zero are checked exactly, so large inputs are not read
+    twice.
+    """
+    if variances is None:
+        return np.ptp(errors, axis=0) == 0
+    scale = np.max(np.abs(errors[0])) if errors.size else 0.0
+    candidates = np.flatnonzero(variances <= (1e-12 * max(scale, 1.0)) ** 2)
+    constant = np.zeros(errors.shape[1], dtype=bool)
+    if candidates.size:
+        constant[candidates] = np.ptp(errors[:, candidates], axis=0) == 0
+    return constant
 
 
 def pairwise_correlation_of_errors(errors, method, weights=None, model_names=None):
@@ -122,25 +155,26 @@ def pairwise_correlation_of_errors(errors, method, weights=None, model_names=Non
             f"method={method!r} does not support sample_weight; use one of "
             f"{sorted(set(METHODS) - set(UNWEIGHTED_METHODS))}."
         )
-    binary = _is_binary(errors)
-    if method in BINARY_METHODS and not binary:
+    if method in BINARY_METHODS and not _is_binary(errors):
         raise ValueError(
             f"method={method!r} needs 0/1 error indicators (classification); these "
             "errors are continuous (regression residuals). Use one of "
             f"{list(CONTINUOUS_METHODS)}."
         )
-    constant = _constant_columns(errors)
     if method in RATE_METHODS:
         return _binary_measure(errors, method, weights)
+    variances = None
     if method == "pearson":
-        matrix = _pearson(errors, weights)
+        matrix, variances = _pearson(errors, weights, return_variances=True)
     elif method == "spearman":
         matrix = _pearson(rankdata(errors, axis=0), None)
     elif method == "kendall":
         # For 0/1 columns tau-b equals phi exactly: skip the O(n^2) sign products.
+        binary = _is_binary(errors)
         matrix = _pearson(errors, None) if binary else _kendall_tau_b(errors)
     else:
         matrix = _binary_measure(errors, method, weights)
+    constant = _constant_columns(errors, variances)
     matrix = np.asarray(matrix, dtype=float)
     matrix[constant, :] = np.nan
     matrix[:, constant] = np.nan
