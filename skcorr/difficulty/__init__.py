@@ -31,6 +31,7 @@ from ._dynamics import (
     unforgettable,
 )
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
+from ._estimator import ExampleDifficulty
 from ._pointwise import (
     accuracy,
     confidence,
@@ -51,6 +52,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "ExampleDifficulty",
     "accuracy",
     "area_under_margin",
     "cartography",
