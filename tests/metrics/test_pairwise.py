@@ -306,3 +306,20 @@ def test_task_is_inferred_from_targets_and_predictions():
     assert pairwise_error_correlation(y, classification)[0, 1] == pytest.approx(
         np.corrcoef(indicators[:, 0], indicators[:, 1])[0, 1]
     )
+
+
+def test_pearson_keeps_precision_when_means_dwarf_the_spread():
+    rng = np.random.RandomState(0)
+    errors = rng.normal(size=(500, 3)) + [1e6, 0.0, -3e5]
+    expected = np.corrcoef(errors, rowvar=False)
+    np.testing.assert_allclose(correlation_from_errors(errors), expected, atol=1e-10)
+
+
+def test_huge_finite_values_are_not_mistaken_for_infinities():
+    from skcorr.utils.validation import check_errors
+
+    # the sum overflows but every entry is finite: accepted
+    huge = np.array([[1.5e308, 1.0], [1.5e308, 2.0], [0.0, 0.0]])
+    np.testing.assert_array_equal(check_errors(huge)[0], huge)
+    with pytest.raises(ValueError, match="1 NaN or infinite"):
+        check_errors(np.array([[1e308, 1.0], [np.inf, 2.0], [1.0, 3.0]]))
