@@ -15,9 +15,11 @@ This subpackage needs torch and skorch (the ``torch`` extra).
 
 from ._checkpoints import TracInCheckpoints
 from ._gradients import per_example_gradients
+from ._linear import LinearInfluence
 from ._tracin import TracIn
 
 __all__ = [
+    "LinearInfluence",
     "TracIn",
     "TracInCheckpoints",
     "per_example_gradients",
