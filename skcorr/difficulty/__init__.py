@@ -43,6 +43,7 @@ from ._pointwise import (
 )
 from ._prototypes import prototype_distance
 from ._recording import record_dynamics
+from ._scorer import make_difficulty_scorer
 
 _LAZY = {
     "grand": "._gradients",
@@ -68,6 +69,7 @@ __all__ = [
     "margin",
     "max_confidence",
     "prototype_distance",
+    "make_difficulty_scorer",
     "difficulty_pca",
     "rank_error",
     "run_consistency",
