@@ -6,13 +6,14 @@ This subpackage imports no estimator code.
 
 from ._errors import error_indicators, residuals
 from ._pairwise import METHODS, correlation_from_errors, pairwise_error_correlation
-from ._risk import aggregated_risk, joint_failure_rate
+from ._risk import aggregated_risk, aggregated_risk_from_failures, joint_failure_rate
 from ._score import correlation_score
 from ._significance import error_correlation_significance
 
 __all__ = [
     "METHODS",
     "aggregated_risk",
+    "aggregated_risk_from_failures",
     "correlation_from_errors",
     "correlation_score",
     "error_correlation_significance",

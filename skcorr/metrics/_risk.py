@@ -7,7 +7,7 @@ import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, validate_params
 
-from ..utils.validation import check_weights
+from ..utils.validation import check_errors, check_weights
 from ._errors import TASK_OPTIONS, compute_errors
 
 
@@ -167,6 +167,42 @@ def aggregated_risk(y_true, Y_pred, *, task="auto", tolerance=None, sample_weigh
     )
     weights = check_weights(sample_weight, failures.shape[0])
     return risk_from_failures(failures, weights, model_names)
+
+
+@validate_params(
+    {"failures": ["array-like"], "sample_weight": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def aggregated_risk_from_failures(failures, *, sample_weight=None):
+    """:func:`aggregated_risk` of a matrix of 0/1 failures (1 = the model failed).
+
+    Use this when the failures are already at hand, such as the released error
+    indicators of :func:`skcorr.datasets.load_corr_ml_errors`.
+
+    Parameters
+    ----------
+    failures : array-like or DataFrame of shape (n_samples, n_models)
+        0/1 failure indicators, one column per model.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples.
+
+    Returns
+    -------
+    risk : Bunch
+        As :func:`aggregated_risk`.
+
+    Examples
+    --------
+    >>> from skcorr.metrics import aggregated_risk_from_failures
+    >>> risk = aggregated_risk_from_failures([[1, 1], [0, 0], [0, 0], [0, 0]])
+    >>> risk.observed, risk.independent
+    (array([0.25, 0.25]), array([0.4375, 0.0625]))
+    """
+    matrix, model_names = check_errors(failures)
+    if not np.isin(matrix, (0.0, 1.0)).all():
+        raise ValueError("failures must hold only 0 (right) and 1 (failed).")
+    weights = check_weights(sample_weight, matrix.shape[0])
+    return risk_from_failures(matrix, weights, model_names)
 
 
 def risk_from_failures(failures, weights=None, model_names=None):

@@ -88,3 +88,15 @@ def test_sample_weight_equals_repeating_rows():
     repeated = aggregated_risk(y[rows], Y_pred[rows])
     np.testing.assert_allclose(weighted.observed, repeated.observed)
     np.testing.assert_allclose(weighted.independent, repeated.independent)
+
+
+def test_risk_from_failures_equals_risk_from_predictions():
+    from skcorr.metrics import aggregated_risk_from_failures
+
+    y, Y_pred = _labels()
+    from_predictions = aggregated_risk(y, Y_pred)
+    from_failures = aggregated_risk_from_failures((Y_pred != y[:, None]).astype(int))
+    np.testing.assert_allclose(from_failures.observed, from_predictions.observed)
+    np.testing.assert_allclose(from_failures.independent, from_predictions.independent)
+    with pytest.raises(ValueError, match="only 0"):
+        aggregated_risk_from_failures([[0, 2], [1, 0]])
