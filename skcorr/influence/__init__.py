@@ -14,6 +14,7 @@ This subpackage needs torch and skorch (the ``torch`` extra).
 """
 
 from ._checkpoints import TracInCheckpoints
+from ._flows import influence_flows
 from ._gradients import per_example_gradients
 from ._linear import LinearInfluence
 from ._tracin import TracIn
@@ -22,5 +23,6 @@ __all__ = [
     "LinearInfluence",
     "TracIn",
     "TracInCheckpoints",
+    "influence_flows",
     "per_example_gradients",
 ]

@@ -1,0 +1,108 @@
+import numpy as np
+import pytest
+from sklearn.datasets import load_diabetes
+from sklearn.linear_model import LogisticRegression, Ridge
+
+from skcorr.influence import LinearInfluence, TracIn, influence_flows
+
+from .conftest import fit_small_net, make_classification_data
+
+
+def _flows_from_matrix(matrix, train_groups, eval_groups, individuals):
+    """The definitions of Sundararajan & Krichene, summed over the full matrix."""
+    self_influence, inflow, outflow = [], [], []
+    for u in individuals:
+        gives = train_groups == u
+        gets = eval_groups == u
+        self_influence.append(matrix[np.ix_(gets, gives)].sum())
+        outflow.append(matrix[np.ix_(~gets, gives)].sum())
+        inflow.append(matrix[np.ix_(gets, ~gives)].sum())
+    return np.array(self_influence), np.array(inflow), np.array(outflow)
+
+
+def _assert_flows_match(flows, matrix, train_groups, eval_groups):
+    expected = _flows_from_matrix(matrix, train_groups, eval_groups,
+                                  flows.individuals)
+    scale = np.abs(matrix).sum()
+    for got, want in zip(
+        (flows.self_influence, flows.inflow, flows.outflow), expected, strict=True
+    ):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-9 * scale)
+
+
+def _diabetes_ridge():
+    X, y = load_diabetes(return_X_y=True)
+    X, y = X[:80], y[:80]
+    return X, y, Ridge(alpha=0.1).fit(X, y)
+
+
+def test_rows_as_individuals_equal_full_matrix_sums_with_asymmetric_influence():
+    X, y, model = _diabetes_ridge()
+    influence = LinearInfluence(model, leverage_correction=True).fit(X, y)
+    matrix = influence.influence(X, y, X, y)
+    flows = influence_flows(influence, X, y)
+    rows = np.arange(len(X))
+    _assert_flows_match(flows, matrix, rows, rows)
+    np.testing.assert_allclose(flows.self_influence, np.diag(matrix))
+    assert not np.allclose(flows.inflow, flows.outflow)
+
+
+def test_groups_with_separate_evaluation_sets_equal_full_matrix_sums():
+    X, y, model = _diabetes_ridge()
+    influence = LinearInfluence(model).fit(X, y)
+    rng = np.random.RandomState(0)
+    groups = rng.choice(["ann", "bob", "cy", "dee"], size=60)
+    eval_groups = rng.choice(["ann", "bob", "cy", "eve"], size=20)
+    flows = influence_flows(influence, X[:60], y[:60], groups=groups,
+                            X_eval=X[60:], y_eval=y[60:], eval_groups=eval_groups)
+    assert flows.individuals.tolist() == ["ann", "bob", "cy", "dee", "eve"]
+    matrix = influence.influence(X[60:], y[60:], X[:60], y[:60])
+    _assert_flows_match(flows, matrix, groups, eval_groups)
+    assert flows.n_eval[3] == 0 and flows.self_influence[3] == 0
+    assert flows.n_train[4] == 0 and flows.outflow[4] == 0
+    assert flows.n_train.sum() == 60 and flows.n_eval.sum() == 20
+
+
+def test_tracin_flows_equal_full_matrix_sums_and_are_reciprocal_on_one_set():
+    X, y = make_classification_data(n_samples=30)
+    net, _ = fit_small_net(X, y)
+    tracin = TracIn(net, batch_size=7)
+    groups = np.arange(30) % 6
+    flows = influence_flows(tracin, X, y, groups=groups)
+    matrix = tracin.influence(X, y, X, y)
+    _assert_flows_match(flows, matrix, groups, groups)
+    np.testing.assert_allclose(flows.inflow, flows.outflow, rtol=1e-6)
+    separate = influence_flows(tracin, X[:20], y[:20], groups=groups[:20],
+                               X_eval=X[20:], y_eval=y[20:],
+                               eval_groups=groups[20:])
+    _assert_flows_match(separate, tracin.influence(X[20:], y[20:], X[:20], y[:20]),
+                        groups[:20], groups[20:])
+
+
+def test_multinomial_flows_as_frame():
+    X, y = make_classification_data(n_samples=40)
+    model = LogisticRegression().fit(X, y)
+    influence = LinearInfluence(model).fit(X, y)
+    frame = influence_flows(influence, X, y, groups=np.arange(40) // 10,
+                            as_frame=True)
+    assert list(frame.columns) == ["self_influence", "inflow", "outflow",
+                                   "n_train", "n_eval"]
+    assert frame.index.name == "individual" and len(frame) == 4
+    matrix = influence.influence(X, y, X, y)
+    np.testing.assert_allclose(frame["self_influence"].sum() + frame["inflow"].sum(),
+                               matrix.sum(), rtol=1e-8)
+
+
+def test_errors_name_the_problem():
+    X, y, model = _diabetes_ridge()
+    influence = LinearInfluence(model).fit(X, y)
+    with pytest.raises(TypeError, match="TracIn or LinearInfluence"):
+        influence_flows(model, X, y)
+    with pytest.raises(ValueError, match="one label per row"):
+        influence_flows(influence, X, y, groups=[0, 1])
+    with pytest.raises(ValueError, match="both groups and eval_groups"):
+        influence_flows(influence, X, y, groups=np.zeros(80), X_eval=X, y_eval=y)
+    with pytest.raises(ValueError, match="as many rows as X"):
+        influence_flows(influence, X, y, X_eval=X[:5], y_eval=y[:5])
+    with pytest.raises(ValueError, match="need X_eval"):
+        influence_flows(influence, X, y, y_eval=y)
