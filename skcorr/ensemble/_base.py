@@ -166,7 +166,10 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
         rows, features = self._draw_samples(
             X.shape[0], X.shape[1], seeds, random_state
         )
-        fit = check_memory(self.memory).cache(fit_member, ignore=["member_name"])
+        memory = self.memory
+        if isinstance(memory, os.PathLike):
+            memory = os.fspath(memory)
+        fit = check_memory(memory).cache(fit_member, ignore=["member_name"])
         results = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
             delayed(fit)(
                 template,
