@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TORCH_VERSION ?= 2.13.0
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench docs clean
 
 $(INSTALLED): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,7 @@ bench: $(INSTALLED)
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+docs: $(INSTALLED)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	SKCORR_QUICK_DOCS=$(QUICK_DOCS) $(VENV)/bin/sphinx-build -b html doc doc/_build/html
