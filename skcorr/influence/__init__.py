@@ -17,6 +17,7 @@ from ._checkpoints import TracInCheckpoints
 from ._flows import influence_flows
 from ._gradients import per_example_gradients
 from ._linear import LinearInfluence
+from ._reciprocity import make_reciprocity_scorer, reciprocity_score
 from ._tracin import TracIn
 
 __all__ = [
@@ -24,5 +25,7 @@ __all__ = [
     "TracIn",
     "TracInCheckpoints",
     "influence_flows",
+    "make_reciprocity_scorer",
     "per_example_gradients",
+    "reciprocity_score",
 ]
