@@ -21,6 +21,7 @@ _SUBPACKAGES = [
     "ensemble",
     "influence",
     "metrics",
+    "plotting",
     "spurious",
     "utils",
 ]
