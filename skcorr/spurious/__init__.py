@@ -10,6 +10,7 @@ Importing this subpackage does not import torch: the torch modules
 
 import importlib
 
+from ._deletion import incremental_retraining, influence_removal
 from ._injection import SpuriousInjectionClassifier, SpuriousInjector
 from ._patterns import PATTERN_NAMES, SpuriousPattern, make_pattern
 from ._score import (
@@ -30,6 +31,8 @@ __all__ = [
     "SpuriousInjector",
     "SpuriousPattern",
     "SpuriousPatternTransformer",
+    "incremental_retraining",
+    "influence_removal",
     "make_pattern",
     "make_spurious_scorer",
     "spurious_score",

@@ -1,0 +1,402 @@
+"""Deleting the patched examples after training: incremental retraining and the
+first-order group-influence update, each compared with exact retraining."""
+
+import copy
+import numbers
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils import Bunch
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from ..utils.seeding import fit_with_seed
+from ._score import spurious_score
+
+
+def _is_skorch_net(estimator):
+    return hasattr(estimator, "module_") or (
+        hasattr(estimator, "fit_loop") and hasattr(estimator, "initialize")
+    )
+
+
+def _check_removal(X, y, remove):
+    X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
+    y = np.asarray(y)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y has {y.shape[0]} rows but X has {X.shape[0]}.")
+    remove = np.unique(np.asarray(remove, dtype=np.intp).reshape(-1))
+    if remove.size and (remove.min() < 0 or remove.max() >= X.shape[0]):
+        raise ValueError(
+            f"remove holds row indices out of range for {X.shape[0]} rows."
+        )
+    if remove.size >= X.shape[0]:
+        raise ValueError("remove would delete every row; keep at least one.")
+    keep = np.ones(X.shape[0], dtype=bool)
+    keep[remove] = False
+    return X, y, remove, keep
+
+
+def _report(original, updated, X, y, keep, scoring, reference, random_state):
+    """Scores before / after, and the model retrained from scratch."""
+    result = Bunch(estimator=updated, removed=np.flatnonzero(~keep))
+    retrained = None
+    if reference:
+        retrained = clone(original)
+        if random_state is not None:
+            retrained = fit_with_seed(retrained, random_state, X[keep], y[keep])
+        else:
+            retrained = retrained.fit(X[keep], y[keep])
+    result.retrained = retrained
+    if scoring is None:
+        return result
+    X_eval, y_eval, kwargs = scoring
+    result.score_before = spurious_score(original, X_eval, y_eval, **kwargs)
+    result.score_after = spurious_score(updated, X_eval, y_eval, **kwargs)
+    if retrained is not None:
+        result.score_retrained = spurious_score(retrained, X_eval, y_eval, **kwargs)
+    return result
+
+
+def _scoring(X_eval, y_eval, pattern, target_class, threshold, exclude_target):
+    if pattern is None:
+        return None
+    if X_eval is None:
+        raise ValueError("Pass X_eval (and y_eval) to score the pattern.")
+    return (
+        X_eval,
+        y_eval,
+        dict(
+            pattern=pattern,
+            target_class=target_class,
+            threshold=threshold,
+            exclude_target=exclude_target,
+        ),
+    )
+
+
+_COMMON = {
+    "X": ["array-like"],
+    "y": ["array-like"],
+    "remove": ["array-like"],
+    "X_eval": ["array-like", None],
+    "y_eval": ["array-like", None],
+    "pattern": [HasMethods(["apply", "norm"]), None],
+    "target_class": "no_validation",
+    "threshold": [Interval(numbers.Real, None, None, closed="neither")],
+    "exclude_target": ["boolean"],
+    "reference": ["boolean"],
+    "random_state": ["random_state"],
+}
+
+
+@validate_params(
+    {
+        "estimator": [HasMethods(["partial_fit"])],
+        "epochs": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        **_COMMON,
+    },
+    prefer_skip_nested_validation=True,
+)
+def incremental_retraining(
+    estimator,
+    X,
+    y,
+    remove,
+    epochs=None,
+    *,
+    X_eval=None,
+    y_eval=None,
+    pattern=None,
+    target_class=0,
+    threshold=0.1,
+    exclude_target=True,
+    reference=True,
+    random_state=None,
+):
+    """Delete rows and continue training from the current state.
+
+    A copy of the fitted ``estimator`` goes on training on the rows that are
+    kept, keeping its optimizer state: ``net.partial_fit(X_kept, y_kept,
+    epochs=epochs)`` for a skorch net (default: ``max_epochs`` again, as in the
+    study), ``epochs`` calls of ``partial_fit`` for scikit-learn estimators
+    (:class:`~sklearn.neural_network.MLPClassifier`,
+    :class:`~sklearn.linear_model.SGDClassifier`; default: ``n_iter_``).
+
+    Parameters
+    ----------
+    estimator : fitted skorch net or estimator with partial_fit
+        Trained on ``X, y``; left unchanged.
+    X : array-like of shape (n_samples, n_features)
+        The training data it saw (with the pattern, e.g. from
+        :meth:`SpuriousInjector.fit_resample`).
+    y : array-like of shape (n_samples,)
+    remove : array-like of int
+        Rows to delete, e.g. ``injector.spurious_indices_``.
+    epochs : int, default=None
+        Epochs of continued training.
+    X_eval, y_eval : array-like, default=None
+        Clean test data for the spurious score.
+    pattern : SpuriousPattern, default=None
+        When given, the result holds the spurious scores.
+    target_class : label, default=0
+    threshold : float, default=0.1
+    exclude_target : bool, default=True
+        As in :func:`~skcorr.spurious.spurious_score`.
+    reference : bool, default=True
+        Also retrain a clone from scratch without the rows: the reference.
+    random_state : int or None, default=None
+        Seed of the reference fit (torch included for skorch nets).
+
+    Returns
+    -------
+    result : Bunch
+        ``estimator`` (the updated copy), ``removed``, ``retrained`` (or None),
+        and with a pattern ``score_before``, ``score_after``,
+        ``score_retrained``.
+
+    References
+    ----------
+    Yang, Chou, Chaudhuri (2022), "Understanding Rare Spurious Correlations in
+    Neural Networks", arXiv:2202.05189, section 5.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import SGDClassifier
+    >>> from skcorr.spurious import incremental_retraining
+    >>> rng = np.random.RandomState(0)
+    >>> X, y = rng.rand(40, 3), np.arange(40) % 2
+    >>> sgd = SGDClassifier(random_state=0).fit(X, y)
+    >>> result = incremental_retraining(sgd, X, y, remove=[0, 1], epochs=2)
+    >>> result.estimator is sgd
+    False
+    """
+    X, y, _, keep = _check_removal(X, y, remove)
+    updated = copy.deepcopy(estimator)
+    if _is_skorch_net(estimator):
+        if not getattr(estimator, "initialized_", False):
+            raise ValueError("The skorch net is not fitted: fit it first.")
+        n_epochs = epochs if epochs is not None else estimator.max_epochs
+        updated.partial_fit(X[keep], y[keep], epochs=n_epochs)
+    else:
+        check_is_fitted(estimator)
+        n_epochs = (
+            epochs
+            if epochs is not None
+            else int(np.max(getattr(estimator, "n_iter_", 10)))
+        )
+        classes = getattr(estimator, "classes_", None)
+        for _ in range(n_epochs):
+            updated.partial_fit(X[keep], y[keep], classes=classes)
+    scoring = _scoring(X_eval, y_eval, pattern, target_class, threshold, exclude_target)
+    return _report(estimator, updated, X, y, keep, scoring, reference, random_state)
+
+
+def _logistic_parts(model, X, y):
+    """Parameters, per-row gradients and Hessian pieces of scikit-learn's
+    logistic-regression objective ``sum_i loss_i + ||W||^2 / (2C)``."""
+    if getattr(model, "class_weight", None) is not None:
+        raise ValueError("influence_removal does not support class_weight.")
+    if getattr(model, "solver", None) == "liblinear":
+        raise ValueError(
+            "liblinear penalises the intercept; refit with solver='lbfgs'."
+        )
+    penalty = getattr(model, "penalty", "deprecated")
+    l1_ratio = getattr(model, "l1_ratio", None)
+    if penalty in ("l1", "elasticnet") or (l1_ratio not in (None, 0, 0.0)):
+        raise ValueError("influence_removal needs an L2 (or no) penalty.")
+    no_penalty = penalty is None or np.isinf(model.C)
+    reg = 0.0 if no_penalty else 1.0 / model.C
+    Xt = np.hstack([X, np.ones((X.shape[0], 1))]) if model.fit_intercept else X
+    classes = model.classes_
+    if classes.size == 2:
+        theta = np.concatenate([model.coef_[:1], model.intercept_[None, :1]], axis=1)
+        theta = theta[:, : Xt.shape[1]]
+        z = Xt @ theta[0]
+        p = 1.0 / (1.0 + np.exp(-z))
+        residual = (p - (y == classes[1]))[:, None]  # (n, 1)
+        curvature = (p * (1 - p))[:, None, None]  # (n, 1, 1)
+    else:
+        theta = np.hstack([model.coef_, model.intercept_[:, None]])
+        theta = theta[:, : Xt.shape[1]]
+        logits = Xt @ theta.T
+        logits -= logits.max(axis=1, keepdims=True)
+        P = np.exp(logits)
+        P /= P.sum(axis=1, keepdims=True)
+        residual = P - (y[:, None] == classes[None, :])
+        eye = np.eye(classes.size)
+        curvature = P[:, :, None] * eye[None] - P[:, :, None] * P[:, None, :]
+    penalised = np.ones(Xt.shape[1])
+    if model.fit_intercept:
+        penalised[-1] = 0.0
+    return theta, Xt, residual, curvature, reg, penalised
+
+
+def _hessian(Xt, curvature, rows):
+    n_out, d = curvature.shape[1], Xt.shape[1]
+    H = np.zeros((n_out, d, n_out, d))
+    Xr = Xt[rows]
+    for k in range(n_out):
+        for m in range(k, n_out):
+            block = (Xr * curvature[rows, k, m][:, None]).T @ Xr
+            H[k, :, m, :] = block
+            H[m, :, k, :] = block.T
+    return H.reshape(n_out * d, n_out * d)
+
+
+def _linear_influence_removal(model, X, y, remove, keep, method):
+    theta, Xt, residual, curvature, reg, penalised = _logistic_parts(model, X, y)
+    n_out, d = theta.shape
+    rows = np.flatnonzero(keep) if method == "newton" else np.arange(X.shape[0])
+    H = _hessian(Xt, curvature, rows)
+    H += np.diag(np.tile(penalised * reg, n_out))
+    grad_removed = (residual[remove].T @ Xt[remove]).reshape(-1)
+    step = np.linalg.lstsq(H, grad_removed, rcond=None)[0]
+    theta = theta + step.reshape(n_out, d)
+    if model.fit_intercept:
+        model.intercept_ = theta[:, -1].copy()
+        theta = theta[:, :-1]
+    model.coef_ = np.ascontiguousarray(theta)
+    return model
+
+
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "predict_proba"])],
+        "method": [StrOptions({"first_order", "newton"})],
+        "solver": [StrOptions({"cg", "lissa"})],
+        "damping": [Interval(numbers.Real, 0, None, closed="left")],
+        "scale": [Interval(numbers.Real, 0, None, closed="neither")],
+        "max_iter": [Interval(numbers.Integral, 1, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        **_COMMON,
+    },
+    prefer_skip_nested_validation=True,
+)
+def influence_removal(
+    estimator,
+    X,
+    y,
+    remove,
+    *,
+    method="first_order",
+    solver="cg",
+    damping=0.01,
+    scale=25.0,
+    max_iter=100,
+    batch_size=128,
+    X_eval=None,
+    y_eval=None,
+    pattern=None,
+    target_class=0,
+    threshold=0.1,
+    exclude_target=True,
+    reference=True,
+    random_state=None,
+):
+    """Delete rows with one first-order group-influence step.
+
+    The update of the study (after Koh and Liang 2017; Basu et al. 2020):
+    ``theta <- theta + 1 / ((1 - p) N) * H^-1 sum_{z in S} grad L(z)``, with
+    ``S`` the rows removed, ``p = |S| / N`` and ``H`` the Hessian of the mean
+    training loss.
+
+    - :class:`~sklearn.linear_model.LogisticRegression` (binary or multinomial,
+      L2 or no penalty): exact Hessian of scikit-learn's objective
+      ``sum_i L(z_i) + ||W||^2 / (2C)`` (intercept unpenalised, ``C`` fixed
+      when rows go), so the step is ``H^-1 sum_S grad L`` with ``H`` over all
+      ``N`` rows (``method="first_order"``) or over the ``N - |S|`` rows kept
+      (``method="newton"``: one exact Newton step on the new objective).
+    - skorch nets: ``H^-1 g`` by conjugate gradients on full-batch
+      Hessian-vector products (``solver="cg"``) or by LiSSA on mini-batches
+      (``solver="lissa"``, as the study). CG solves with ``H + damping * I``;
+      LiSSA's recursion ``h <- g + (1 - damping) h - H h / scale`` solves with
+      ``H + damping * scale * I``, as in the authors' code.
+
+    Parameters
+    ----------
+    estimator : fitted LogisticRegression or skorch net
+        Left unchanged.
+    X, y : array-like
+        The training data it saw (with the pattern).
+    remove : array-like of int
+        Rows to delete, e.g. ``injector.spurious_indices_``.
+    method : {"first_order", "newton"}, default="first_order"
+        Logistic regression only: Hessian over all rows or over the kept ones.
+    solver : {"cg", "lissa"}, default="cg"
+        Torch models only.
+    damping : float, default=0.01
+        Torch models: ``H + damping * I``.
+    scale : float, default=25.0
+        LiSSA: ``H / scale`` must have eigenvalues below 1 (the study uses 25).
+    max_iter : int, default=100
+        CG iterations, or LiSSA recursion depth.
+    batch_size : int, default=128
+        Rows per Hessian-vector product (LiSSA mini-batch; CG chunk).
+    X_eval, y_eval, pattern, target_class, threshold, exclude_target, \
+            reference, random_state
+        As in :func:`incremental_retraining`; ``random_state`` also seeds the
+        LiSSA mini-batches.
+
+    Returns
+    -------
+    result : Bunch
+        ``estimator`` (the updated copy), ``removed``, ``retrained`` (or None),
+        and with a pattern ``score_before``, ``score_after``,
+        ``score_retrained``.
+
+    References
+    ----------
+    Yang, Chou, Chaudhuri (2022), arXiv:2202.05189, section 5.
+    Koh, Liang (2017), arXiv:1703.04730. Basu, You, Feizi (2020),
+    arXiv:1911.00418. Agarwal, Bullins, Hazan (2017), LiSSA, arXiv:1602.03943.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skcorr.spurious import influence_removal
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.normal(size=(200, 3))
+    >>> y = (X[:, 0] + rng.normal(size=200) > 0).astype(int)
+    >>> model = LogisticRegression(tol=1e-10).fit(X, y)
+    >>> result = influence_removal(model, X, y, remove=[0, 1, 2], method="newton")
+    >>> bool(np.allclose(result.estimator.coef_, result.retrained.coef_,
+    ...                  atol=1e-4))
+    True
+    """
+    X, y, remove, keep = _check_removal(X, y, remove)
+    updated = copy.deepcopy(estimator)
+    if isinstance(estimator, LogisticRegression):
+        check_is_fitted(estimator)
+        X64 = X.astype(np.float64, copy=False)
+        _linear_influence_removal(updated, X64, y, remove, keep, method)
+    elif _is_skorch_net(estimator):
+        from ._torch_influence import torch_influence_removal
+
+        torch_influence_removal(
+            updated,
+            X,
+            y,
+            remove,
+            solver=solver,
+            damping=damping,
+            scale=scale,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            random_state=random_state,
+        )
+    else:
+        raise TypeError(
+            "influence_removal supports scikit-learn's LogisticRegression and "
+            f"skorch nets; got {type(estimator).__name__}."
+        )
+    scoring = _scoring(X_eval, y_eval, pattern, target_class, threshold, exclude_target)
+    return _report(estimator, updated, X, y, keep, scoring, reference, random_state)
