@@ -32,6 +32,7 @@ from ._dynamics import (
 )
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
 from ._estimator import ExampleDifficulty
+from ._fingerprint import ArchitectureFingerprinter
 from ._pointwise import (
     accuracy,
     confidence,
@@ -53,6 +54,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "ArchitectureFingerprinter",
     "ExampleDifficulty",
     "accuracy",
     "area_under_margin",
