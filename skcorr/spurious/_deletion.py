@@ -368,8 +368,9 @@ def influence_removal(
     >>> y = (X[:, 0] + rng.normal(size=200) > 0).astype(int)
     >>> model = LogisticRegression(tol=1e-10).fit(X, y)
     >>> result = influence_removal(model, X, y, remove=[0, 1, 2], method="newton")
-    >>> bool(np.allclose(result.estimator.coef_, result.retrained.coef_,
-    ...                  atol=1e-4))
+    >>> moved = np.abs(model.coef_ - result.retrained.coef_).max()
+    >>> error = np.abs(result.estimator.coef_ - result.retrained.coef_).max()
+    >>> bool(error < 0.05 * moved)
     True
     """
     X, y, remove, keep = _check_removal(X, y, remove)
