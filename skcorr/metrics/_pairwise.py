@@ -15,6 +15,7 @@ from ..utils.validation import (
     warn_constant_models,
 )
 from ._errors import TASK_OPTIONS, compute_errors
+from ._moments import column_means, covariance, gram, is_binary
 from ._phik import phik_from_moments
 
 CONTINUOUS_METHODS = ("pearson", "spearman", "kendall")
@@ -28,43 +29,12 @@ UNWEIGHTED_METHODS = ("spearman", "kendall", "phik")
 _KENDALL_BLOCK_ENTRIES = 8_000_000
 
 
-def _is_binary(errors):
-    return bool(np.isin(errors, (0.0, 1.0)).all())
-
-
-def _weighted_mean(errors, weights):
-    if weights is None:
-        return errors.mean(axis=0)
-    return weights @ errors
-
-
-def _covariance(errors, weights):
-    """Covariance matrix of the columns (weights summing to one, or None).
-
-    ``E'E / n - mean mean'`` needs no centred copy of the data; it loses about
-    ``eps * (mean / std)**2`` of relative precision, so columns whose mean is
-    large against their spread are centred first.
-    """
-    means = _weighted_mean(errors, weights)
-    if weights is None:
-        second_moment = (errors.T @ errors) / errors.shape[0]
-    else:
-        second_moment = (errors * weights[:, None]).T @ errors
-    covariance = second_moment - np.outer(means, means)
-    if np.all(means**2 <= 1e4 * np.diag(covariance)):
-        return covariance
-    centered = errors - means
-    if weights is None:
-        return (centered.T @ centered) / errors.shape[0]
-    return (centered * weights[:, None]).T @ centered
-
-
 def _pearson(errors, weights, return_variances=False):
-    covariance = _covariance(errors, weights)
-    variances = np.diag(covariance).copy()
+    covariance_matrix = covariance(errors, weights)
+    variances = np.diag(covariance_matrix).copy()
     std = np.sqrt(variances)
     with np.errstate(divide="ignore", invalid="ignore"):
-        correlation = np.clip(covariance / np.outer(std, std), -1.0, 1.0)
+        correlation = np.clip(covariance_matrix / np.outer(std, std), -1.0, 1.0)
     if return_variances:
         return correlation, variances
     return correlation
@@ -79,6 +49,7 @@ def _kendall_tau_b(errors):
     Each block of rows is one matrix product; sums within a block stay below
     2**24, so float32 products are exact.
     """
+    errors = np.asarray(errors, dtype=np.float64)
     n_samples, n_models = errors.shape
     block = max(1, _KENDALL_BLOCK_ENTRIES // (n_samples * n_models))
     block = min(block, max(1, (2**24 - 1) // n_samples))
@@ -96,17 +67,13 @@ def _kendall_tau_b(errors):
 
 def _binary_moments(errors, weights):
     """Error rates ``e``, joint failure rates ``P(both wrong)`` and covariances."""
-    rates = _weighted_mean(errors, weights)
-    if weights is None:
-        both_wrong = (errors.T @ errors) / errors.shape[0]
-    else:
-        both_wrong = (errors * weights[:, None]).T @ errors
-    covariance = both_wrong - np.outer(rates, rates)
-    return rates, both_wrong, covariance
+    rates = column_means(errors, weights)
+    both_wrong = gram(errors, weights)
+    return rates, both_wrong, both_wrong - np.outer(rates, rates)
 
 
 def _binary_measure(errors, method, weights):
-    rates, both_wrong, covariance = _binary_moments(errors, weights)
+    rates, both_wrong, joint_covariance = _binary_moments(errors, weights)
     row_rate, col_rate = rates[:, None], rates[None, :]
     if method == "double_fault":
         return both_wrong
@@ -115,19 +82,25 @@ def _binary_measure(errors, method, weights):
     variance = rates * (1.0 - rates)
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "phi":
-            return np.clip(covariance / np.sqrt(np.outer(variance, variance)), -1, 1)
+            return np.clip(
+                joint_covariance / np.sqrt(np.outer(variance, variance)), -1, 1
+            )
         if method == "phik":
             return phik_from_moments(
-                covariance, variance[:, None], variance[None, :], errors.shape[0]
+                joint_covariance, variance[:, None], variance[None, :], errors.shape[0]
             )
         if method == "kappa":
             # (c_obs - c_exp) / (1 - c_exp) on correctness vectors simplifies to:
-            return 2.0 * covariance / (row_rate + col_rate - 2.0 * row_rate * col_rate)
+            return (
+                2.0
+                * joint_covariance
+                / (row_rate + col_rate - 2.0 * row_rate * col_rate)
+            )
         # Yule's Q: (N11 N00 - N01 N10) / (N11 N00 + N01 N10), with N in fractions.
         only_row = row_rate - both_wrong
         only_col = col_rate - both_wrong
         both_right = 1.0 - row_rate - col_rate + both_wrong
-        return covariance / (both_right * both_wrong + only_row * only_col)
+        return joint_covariance / (both_right * both_wrong + only_row * only_col)
 
 
 def _constant_columns(errors, variances=None):
@@ -155,7 +128,7 @@ def pairwise_correlation_of_errors(errors, method, weights=None, model_names=Non
             f"method={method!r} does not support sample_weight; use one of "
             f"{sorted(set(METHODS) - set(UNWEIGHTED_METHODS))}."
         )
-    if method in BINARY_METHODS and not _is_binary(errors):
+    if method in BINARY_METHODS and not is_binary(errors):
         raise ValueError(
             f"method={method!r} needs 0/1 error indicators (classification); these "
             "errors are continuous (regression residuals). Use one of "
@@ -167,10 +140,10 @@ def pairwise_correlation_of_errors(errors, method, weights=None, model_names=Non
     if method == "pearson":
         matrix, variances = _pearson(errors, weights, return_variances=True)
     elif method == "spearman":
-        matrix = _pearson(rankdata(errors, axis=0), None)
+        matrix = _pearson(rankdata(errors, axis=0), None)  # ranks: in memory
     elif method == "kendall":
         # For 0/1 columns tau-b equals phi exactly: skip the O(n^2) sign products.
-        binary = _is_binary(errors)
+        binary = is_binary(errors)
         matrix = _pearson(errors, None) if binary else _kendall_tau_b(errors)
     else:
         matrix = _binary_measure(errors, method, weights)

@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import Interval, validate_params
 
 from ..utils.validation import check_errors, check_weights
 from ._errors import TASK_OPTIONS, compute_errors
+from ._moments import column_means, is_binary, row_blocks
 
 
 def failure_indicators(y_true, Y_pred, *, task="auto", tolerance=None):
@@ -50,7 +51,12 @@ def poisson_binomial_tail(probabilities):
 def _observed_tail(failures, weights):
     """``P(at least k models fail)`` for ``k = 0..m`` over the samples."""
     n_samples, n_models = failures.shape
-    counts = failures.sum(axis=1).astype(int)
+    counts = np.concatenate(
+        [
+            np.asarray(failures[rows]).sum(axis=1, dtype=np.int64)
+            for rows in row_blocks(failures)
+        ]
+    )
     mass = np.bincount(counts, weights=weights, minlength=n_models + 1)
     if weights is None:
         mass = mass / n_samples
@@ -199,7 +205,7 @@ def aggregated_risk_from_failures(failures, *, sample_weight=None):
     (array([0.25, 0.25]), array([0.4375, 0.0625]))
     """
     matrix, model_names = check_errors(failures)
-    if not np.isin(matrix, (0.0, 1.0)).all():
+    if not is_binary(matrix):
         raise ValueError("failures must hold only 0 (right) and 1 (failed).")
     weights = check_weights(sample_weight, matrix.shape[0])
     return risk_from_failures(matrix, weights, model_names)
@@ -208,7 +214,7 @@ def aggregated_risk_from_failures(failures, *, sample_weight=None):
 def risk_from_failures(failures, weights=None, model_names=None):
     """:func:`aggregated_risk` of a validated 0/1 failure matrix (weights summing
     to one, or None)."""
-    rates = failures.mean(axis=0) if weights is None else weights @ failures
+    rates = column_means(failures, weights)
     observed = _observed_tail(failures, weights)[1:]
     independent = poisson_binomial_tail(rates)[1:]
     with np.errstate(divide="ignore", invalid="ignore"):

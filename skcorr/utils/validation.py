@@ -142,7 +142,11 @@ def check_errors(errors, *, min_models=1):
             f"Need errors of at least {min_models} models; got {E.shape[1]}."
         )
     _check_finite(E, "errors")
-    return E.astype(np.float64, copy=False), model_names
+    if E.dtype.kind == "b":
+        E = E.view(np.uint8)
+    # Kept in its own dtype (a memmap stays on disk): the metrics read it in
+    # blocks of rows, each converted to float64.
+    return E, model_names
 
 
 def check_weights(sample_weight, n_samples):
