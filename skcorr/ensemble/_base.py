@@ -28,8 +28,6 @@ from sklearn.utils.validation import (
 from ..utils.seeding import MAX_SEED
 from ._fitting import fit_member, subset_columns
 
-_VALIDATION = dict(accept_sparse=["csr", "csc"], ensure_all_finite=False)
-
 
 def _members_have(method):
     """``available_if`` check: every (future) member has ``method``.
@@ -145,18 +143,25 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
                     )
         return {name: dict(fit_params) for name, _ in templates}
 
-    def _input_dtype(self):
-        """Keep strings and categories only for members that accept them."""
+    def _input_format(self):
+        """Sparse matrices, NaN, strings and categories only for members that
+        take them."""
         tags = self.__sklearn_tags__().input_tags
-        return None if (tags.string or tags.categorical) else "numeric"
+        return {
+            "ensure_all_finite": not tags.allow_nan,
+            "dtype": None if (tags.string or tags.categorical) else "numeric",
+            "accept_sparse": ["csr", "csc"] if tags.sparse else False,
+        }
 
     def _validate_training_data(self, X, y, **kwargs):
-        dtype = self._input_dtype()
-        return validate_data(self, X, y, dtype=dtype, **_VALIDATION, **kwargs)
+        return validate_data(
+            self, X, y, **self._input_format(), **kwargs
+        )
 
     def _validate_test_data(self, X):
-        dtype = self._input_dtype()
-        return validate_data(self, X, reset=False, dtype=dtype, **_VALIDATION)
+        return validate_data(
+            self, X, reset=False, **self._input_format()
+        )
 
     def _fit_members(self, X, y, sample_weight=None, **fit_params):
         random_state = check_random_state(self.random_state)

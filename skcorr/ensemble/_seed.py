@@ -203,7 +203,6 @@ class SeedEnsembleClassifier(_SeedEnsembleMixin, BaseEnsembleClassifier):
 
     @classmethod
     def _test_instances(cls):
-        from sklearn.linear_model import LogisticRegression
         from sklearn.tree import DecisionTreeClassifier
 
         return [
@@ -217,7 +216,6 @@ class SeedEnsembleClassifier(_SeedEnsembleMixin, BaseEnsembleClassifier):
                 voting="soft",
                 random_state=0,
             ),
-            cls(LogisticRegression(), n_seeds=2, shared_fraction=0.7, random_state=0),
         ]
 
     def _expected_failed_checks(self):
@@ -307,14 +305,6 @@ class SeedEnsembleRegressor(_SeedEnsembleMixin, BaseEnsembleRegressor):
 
         return [
             cls(DecisionTreeRegressor(max_depth=4), n_seeds=3, random_state=0),
-            cls(
-                DecisionTreeRegressor(max_depth=4),
-                n_seeds=3,
-                max_samples=0.8,
-                bootstrap=True,
-                max_features=0.8,
-                random_state=0,
-            ),
             cls(Ridge(), n_seeds=2, shared_fraction=0.7, random_state=0),
         ]
 

@@ -11,11 +11,16 @@ a fit, then restores them. Torch is imported only when a skorch net is given.
 
 import random
 import sys
+import threading
 from contextlib import contextmanager
 
 import numpy as np
 
 MAX_SEED = np.iinfo(np.int32).max
+
+# Global generators are shared by the threads of a process: fits that seed them
+# run one at a time, so a threading backend cannot interleave two seeds.
+_GLOBAL_SEED_LOCK = threading.RLock()
 
 
 def random_state_params(estimator):
@@ -246,7 +251,8 @@ def fit_with_seed(estimator, seed, X, y=None, **fit_params):
     estimator, needs_global_seed = seeded_estimator(estimator, seed)
     if needs_global_seed:
         # skorch nets re-initialise their module in fit(), so seeding here covers
-        # weight initialisation as well as shuffling and dropout.
-        with seeded_randomness(seed, torch=True):
+        # weight initialisation as well as shuffling and dropout. Under a threading
+        # backend these fits are serialised (process backends run them in parallel).
+        with _GLOBAL_SEED_LOCK, seeded_randomness(seed, torch=True):
             return estimator.fit(X, y, **fit_params)
     return estimator.fit(X, y, **fit_params)
