@@ -8,6 +8,7 @@ from ._errors import error_indicators, residuals
 from ._pairwise import METHODS, correlation_from_errors, pairwise_error_correlation
 from ._risk import aggregated_risk, aggregated_risk_from_failures, joint_failure_rate
 from ._score import correlation_score
+from ._scorer import make_correlation_scorer
 from ._significance import error_correlation_significance
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "error_correlation_significance",
     "error_indicators",
     "joint_failure_rate",
+    "make_correlation_scorer",
     "pairwise_error_correlation",
     "residuals",
 ]

@@ -1,0 +1,107 @@
+"""Scorers that put error correlation into GridSearchCV and cross-validation."""
+
+from sklearn.metrics._scorer import _BaseScorer
+from sklearn.utils._param_validation import StrOptions, validate_params
+
+from ._errors import TASK_OPTIONS
+from ._pairwise import METHODS
+from ._score import AGGREGATES, correlation_score
+
+
+class _CorrelationScorer(_BaseScorer):
+    """Scorer reading every member through ``estimator.predict_all(X)``.
+
+    It derives from scikit-learn's ``_BaseScorer`` so that the multi-metric
+    scorer treats it as its own: it declares that it accepts ``sample_weight``
+    (the plain-callable case breaks there) and takes part in metadata routing
+    (``set_score_request``).
+    """
+
+    def _score(self, method_caller, estimator, X, y_true, **kwargs):
+        self._warn_overlap(
+            message=(
+                "There is an overlap between set kwargs of this scorer instance and"
+                " passed metadata. Please pass them either as kwargs to"
+                " `make_correlation_scorer` or metadata, but not both."
+            ),
+            kwargs=kwargs,
+        )
+        predict_all = getattr(estimator, "predict_all", None)
+        if predict_all is None:
+            raise TypeError(
+                f"{type(estimator).__name__} has no predict_all: a correlation "
+                "scorer needs an estimator of many members, such as "
+                "skcorr.ensemble.SeedEnsembleClassifier or CommitteeRegressor."
+            )
+        Y_pred = predict_all(X, as_frame=False)
+        options = {**self._kwargs, **kwargs}
+        return self._sign * self._score_func(y_true, Y_pred, **options)
+
+    def __repr__(self):
+        sign = "" if self._sign > 0 else ", greater_is_better=False"
+        options = "".join(f", {k}={v!r}" for k, v in self._kwargs.items())
+        return f"make_correlation_scorer({options[2:]}{sign})"
+
+
+@validate_params(
+    {
+        "method": [StrOptions(set(METHODS))],
+        "aggregate": [StrOptions(set(AGGREGATES)), callable],
+        "task": [TASK_OPTIONS],
+        "greater_is_better": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def make_correlation_scorer(
+    method="phi", aggregate="mean", *, task="auto", greater_is_better=True
+):
+    """Make a scorer of the error correlation among an ensemble's members.
+
+    The scorer is called as ``scorer(estimator, X, y, sample_weight=None)``: it
+    reads each member's predictions through ``estimator.predict_all(X)`` and
+    returns :func:`skcorr.metrics.correlation_score` of them. Use it as
+    ``scoring=`` in :class:`~sklearn.model_selection.GridSearchCV`,
+    :func:`~sklearn.model_selection.cross_validate` or
+    :func:`~sklearn.model_selection.validation_curve`, alone or in a
+    multi-metric dict, with or without ``sample_weight``. Error correlation of
+    models follows Li, Sarna and Lin 2025 (arXiv:2502.03937).
+
+    Parameters
+    ----------
+    method : str, default="phi"
+        Any method of :func:`skcorr.metrics.pairwise_error_correlation`.
+    aggregate : {"mean", "median", "max", "min"} or callable, default="mean"
+        How the pairs are summarised.
+    task : {"auto", "classification", "regression"}, default="auto"
+        How errors are formed (indicators or residuals).
+    greater_is_better : bool, default=True
+        With True the score is the correlation itself. With False it is negated,
+        so that a search maximising it prefers members whose errors are *less*
+        correlated (as ``neg_mean_squared_error`` does for errors).
+
+    Returns
+    -------
+    scorer : callable
+        ``scorer(estimator, X, y_true, sample_weight=None) -> float``. With
+        metadata routing enabled, request weights with
+        ``scorer.set_score_request(sample_weight=True)``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skcorr.ensemble import SeedEnsembleClassifier
+    >>> from skcorr.metrics import make_correlation_scorer
+    >>> X, y = load_iris(return_X_y=True)
+    >>> ensemble = SeedEnsembleClassifier(
+    ...     DecisionTreeClassifier(max_depth=1, max_features=1), n_seeds=3,
+    ...     random_state=0)
+    >>> scores = cross_val_score(ensemble, X, y, cv=3,
+    ...                          scoring=make_correlation_scorer("phi"))
+    >>> scores.shape
+    (3,)
+    """
+    sign = 1 if greater_is_better else -1
+    kwargs = {"method": method, "aggregate": aggregate, "task": task}
+    return _CorrelationScorer(correlation_score, sign, kwargs, "predict_all")
