@@ -4,6 +4,7 @@ algorithms side by side (:class:`CommitteeClassifier`, :class:`CommitteeRegresso
 each giving its members' own predictions through ``predict_all``.
 """
 
+from ._batch import evaluate_batch
 from ._committee import CommitteeClassifier, CommitteeRegressor
 from ._fitting import MemberFitError
 from ._seed import SeedEnsembleClassifier, SeedEnsembleRegressor
@@ -14,4 +15,5 @@ __all__ = [
     "MemberFitError",
     "SeedEnsembleClassifier",
     "SeedEnsembleRegressor",
+    "evaluate_batch",
 ]
