@@ -26,12 +26,17 @@ _SUBPACKAGES = [
     "utils",
 ]
 
-__all__ = [*_SUBPACKAGES, "__version__"]
+# Functions reachable from the top level, imported on first access.
+_SHORTCUTS = {"evaluate_batch": "skcorr.ensemble"}
+
+__all__ = [*_SUBPACKAGES, *_SHORTCUTS, "__version__"]
 
 
 def __getattr__(name):
     if name in _SUBPACKAGES:
         return importlib.import_module(f"skcorr.{name}")
+    if name in _SHORTCUTS:
+        return getattr(importlib.import_module(_SHORTCUTS[name]), name)
     raise AttributeError(f"module 'skcorr' has no attribute {name!r}")
 
 

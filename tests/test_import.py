@@ -39,5 +39,8 @@ def test_subpackages_are_loaded_on_attribute_access():
     import skcorr
 
     assert skcorr.metrics.pairwise_error_correlation is not None
+    from skcorr.ensemble import evaluate_batch
+
+    assert skcorr.evaluate_batch is evaluate_batch
     with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
         skcorr.nonexistent  # noqa: B018
