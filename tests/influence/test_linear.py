@@ -41,7 +41,7 @@ def _diabetes(n=120, start=0):
     return X[start : start + n], y[start : start + n]
 
 
-def _breast_cancer(n=150, start=0):
+def _breast_cancer(n=100, start=0):
     X, y = load_breast_cancer(return_X_y=True)
     X = StandardScaler().fit_transform(X)
     return X[start : start + n], y[start : start + n]
