@@ -2,6 +2,7 @@
 significance against a baseline model."""
 
 import numbers
+import warnings
 
 import numpy as np
 from scipy import stats
@@ -255,7 +256,10 @@ def _welch_greater(a, b):
         if diff == 0:
             return 0.0, 1.0
         return (np.inf, 0.0) if diff > 0 else (-np.inf, 1.0)
-    result = stats.ttest_ind(a, b, equal_var=False, alternative="greater")
+    with warnings.catch_warnings():
+        # near-constant indicator vectors: scipy warns of precision loss
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = stats.ttest_ind(a, b, equal_var=False, alternative="greater")
     return float(result.statistic), float(result.pvalue)
 
 
