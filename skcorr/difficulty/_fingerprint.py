@@ -196,12 +196,12 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
                                        random_state=rng.randint(2**31 - 1))
             self.classifier_ = LogisticRegressionCV(
                 Cs=self.Cs, cv=splitter, scoring="accuracy", max_iter=1000,
-                solver="newton-cholesky",
+                solver="newton-cg",
                 **_L2_ONLY,
             )
         else:
             self.classifier_ = LogisticRegression(max_iter=1000,
-                                                  solver="newton-cholesky")
+                                                  solver="newton-cg")
         self.classifier_.fit(self._features(X), y_index)
         return self
 

@@ -1,0 +1,184 @@
+"""Study C end to end on a bundled scikit-learn dataset: scores over runs,
+their consistency, one dominant component, and architecture fingerprints."""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.utils import Bunch, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+
+from ._consistency import difficulty_pca, run_consistency, runs_needed
+from ._estimator import ExampleDifficulty
+from ._fingerprint import ArchitectureFingerprinter
+
+STUDY_SCORES = ("loss", "margin", "el2n", "area_under_margin", "forgetting_events",
+                "iteration_learned", "cartography_confidence")
+
+
+def default_architectures():
+    """Three MLPs of different width and depth, trained by ``partial_fit``."""
+    common = dict(learning_rate_init=0.01, batch_size=64, alpha=1e-4)
+    return {
+        "mlp_16": MLPClassifier(hidden_layer_sizes=(16,), **common),
+        "mlp_64": MLPClassifier(hidden_layer_sizes=(64,), **common),
+        "mlp_32x32": MLPClassifier(hidden_layer_sizes=(32, 32), **common),
+    }
+
+
+def _load(dataset):
+    from sklearn.datasets import load_digits
+
+    if dataset == "digits":
+        X, y = load_digits(return_X_y=True)
+        return X / 16.0, y
+    raise ValueError(f"Unknown dataset {dataset!r}; expected 'digits'.")
+
+
+@validate_params(
+    {
+        "dataset": [StrOptions({"digits"})],
+        "n_runs": [Interval(Integral, 4, None, closed="left")],
+        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "architectures": [dict, None],
+        "scores": [list, tuple, None],
+        "n_examples": [list, tuple],
+        "n_samples": [Interval(Integral, 10, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
+                         architectures=None, scores=None, n_examples=(1, 10, 100),
+                         n_samples=None, random_state=0, n_jobs=None):
+    """Run study C (Kwok et al., 2024) on a scikit-learn dataset.
+
+    Fits ``n_runs`` seeded runs of each architecture with
+    :class:`ExampleDifficulty`, then measures: the consistency of one run with
+    the others, the rank error of the n-run mean against the all-run mean as
+    n grows, the share of the first principal component of the
+    quantile-normalised mean scores, and the held-out accuracy of
+    :class:`ArchitectureFingerprinter` for each number of examples, against
+    the random-example and aggregate baselines (runs split 50/50).
+
+    Parameters
+    ----------
+    dataset : {"digits"}, default="digits"
+        :func:`sklearn.datasets.load_digits`, pixels scaled to [0, 1].
+    n_runs : int, default=10
+        Runs per architecture (at least 4).
+    n_epochs : int, default=10
+        Epochs per run.
+    architectures : dict of str -> estimator, default=None
+        Classifiers with ``partial_fit`` or skorch nets; by default three
+        :class:`~sklearn.neural_network.MLPClassifier` of different width and
+        depth.
+    scores : list of str, default=None
+        Per-run scores of :class:`ExampleDifficulty`; a default set of seven.
+    n_examples : list of int, default=(1, 10, 100)
+        Numbers of examples the fingerprinter keeps.
+    n_samples : int, default=None
+        Use a random subset of this many examples (quicker); all by default.
+    random_state : int, RandomState instance or None, default=0
+        Seeds everything.
+    n_jobs : int, default=None
+        Runs fitted in parallel; results do not depend on it.
+
+    Returns
+    -------
+    results : Bunch
+        ``difficulty`` (name -> fitted ExampleDifficulty), ``consistency``
+        (DataFrame: architecture x score, mean Spearman of a run with the
+        others), ``runs_needed`` (DataFrame: architecture, n_runs,
+        median_rank_error, for the first score), ``first_component_share``
+        (dict: architecture -> float), ``score_correlation`` (DataFrame, first
+        architecture), ``fingerprint`` (DataFrame: n_examples, selection,
+        accuracy) and ``chance`` (float).
+
+    Examples
+    --------
+    >>> from skcorr.difficulty._study import run_difficulty_study
+    >>> from sklearn.neural_network import MLPClassifier
+    >>> results = run_difficulty_study(
+    ...     n_runs=4, n_epochs=2, n_samples=100, n_examples=[5], scores=["loss"],
+    ...     architectures={"a": MLPClassifier((8,)), "b": MLPClassifier((8, 8))})
+    >>> sorted(results.fingerprint["selection"].unique())
+    ['aggregate', 'random', 't_test']
+    """
+    import pandas as pd
+
+    from ._consistency import score_correlation
+
+    rng = check_random_state(random_state)
+    X, y = _load(dataset)
+    if n_samples is not None and n_samples < X.shape[0]:
+        keep = np.sort(rng.choice(X.shape[0], n_samples, replace=False))
+        X, y = X[keep], y[keep]
+    architectures = default_architectures() if architectures is None else architectures
+    if len(architectures) < 2:
+        raise ValueError("The study compares at least two architectures.")
+    scores = list(STUDY_SCORES if scores is None else scores)
+    difficulty = {}
+    for name, estimator in architectures.items():
+        difficulty[name] = ExampleDifficulty(
+            estimator, scores=scores, n_runs=n_runs, n_epochs=n_epochs,
+            random_state=rng.randint(2**31 - 1), n_jobs=n_jobs,
+        ).fit(X, y)
+
+    consistency = pd.DataFrame(
+        {
+            score: {
+                name: float(np.nanmean(run_consistency(fit.scores_[score])))
+                if np.ptp(fit.scores_[score]) > 0 else np.nan
+                for name, fit in difficulty.items()
+            }
+            for score in scores
+        }
+    )
+    sizes = sorted({1, 2, max(1, n_runs // 4), max(1, n_runs // 2), n_runs - 1})
+    needed = []
+    for name, fit in difficulty.items():
+        curve = runs_needed(fit.scores_[scores[0]], n_runs=sizes,
+                            random_state=rng.randint(2**31 - 1))
+        needed += [
+            {"architecture": name, "n_runs": int(n), "median_rank_error": float(e)}
+            for n, e in zip(curve.n_runs, curve.median_rank_error, strict=True)
+        ]
+    first = next(iter(difficulty.values())).mean_scores_
+    varying = [c for c in first.columns if np.ptp(first[c].to_numpy()) > 0]
+    share = {
+        name: difficulty_pca(fit.mean_scores_[varying]).first_component_share
+        for name, fit in difficulty.items()
+    } if len(varying) >= 2 else {}
+    correlation = score_correlation(first[varying]) if len(varying) >= 2 else None
+
+    # fingerprints: samples are runs, features are per-run scores, score-major
+    runs = np.vstack([
+        np.hstack([fit.scores_[score].T for score in scores])
+        for fit in difficulty.values()
+    ])
+    labels = np.repeat(list(difficulty), n_runs)
+    runs_train, runs_test, arch_train, arch_test = train_test_split(
+        runs, labels, test_size=0.5, stratify=labels,
+        random_state=rng.randint(2**31 - 1),
+    )
+    rows = []
+    for k in n_examples:
+        for selection in ("t_test", "random", "aggregate"):
+            model = ArchitectureFingerprinter(
+                n_examples=k, n_scores=len(scores), selection=selection,
+                random_state=rng.randint(2**31 - 1),
+            ).fit(runs_train, arch_train)
+            rows.append({"n_examples": k, "selection": selection,
+                         "accuracy": model.score(runs_test, arch_test)})
+    return Bunch(
+        difficulty=difficulty,
+        consistency=consistency,
+        runs_needed=pd.DataFrame(needed),
+        first_component_share=share,
+        score_correlation=correlation,
+        fingerprint=pd.DataFrame(rows),
+        chance=1.0 / len(difficulty),
+    )

@@ -1,0 +1,27 @@
+import numpy as np
+import pytest
+from sklearn.neural_network import MLPClassifier
+
+from skcorr.difficulty._study import run_difficulty_study
+
+
+def test_small_study_has_every_result():
+    archs = {"narrow": MLPClassifier((8,), learning_rate_init=0.01),
+             "deep": MLPClassifier((8, 8), learning_rate_init=0.01)}
+    results = run_difficulty_study(n_runs=6, n_epochs=3, n_samples=200,
+                                   architectures=archs, scores=["loss", "margin"],
+                                   n_examples=[5], random_state=0)
+    assert list(results.consistency.index) == ["narrow", "deep"]
+    assert list(results.consistency.columns) == ["loss", "margin"]
+    for _, curve in results.runs_needed.groupby("architecture"):
+        errors = curve.sort_values("n_runs")["median_rank_error"].to_numpy()
+        assert errors[0] > errors[-1]  # rank error falls with runs
+    assert set(results.first_component_share) == {"narrow", "deep"}
+    assert len(results.fingerprint) == 3 and results.chance == 0.5
+    assert np.isfinite(results.fingerprint["accuracy"]).all()
+
+
+def test_needs_two_architectures():
+    with pytest.raises(ValueError, match="at least two architectures"):
+        run_difficulty_study(n_runs=4, n_epochs=1, n_samples=50,
+                             architectures={"one": MLPClassifier((4,))})
