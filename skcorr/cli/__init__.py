@@ -6,16 +6,17 @@ Exit codes: 0 on success, 2 on bad usage (with a one-line reason).
 import argparse
 import sys
 
-from . import _errors
+from . import _errors, _reciprocity
 from ._common import UsageError
 
-_COMMANDS = {"errors": _errors}
+_COMMANDS = {"errors": _errors, "reciprocity": _reciprocity}
 
 _DESCRIPTION = """\
 Measure how machine-learning models are correlated.
 
 commands:
-  errors    fit several models and measure how their errors are correlated
+  errors        fit several models and measure how their errors are correlated
+  reciprocity   who gives and who gets: influence inflow, outflow, reciprocity
 """
 
 

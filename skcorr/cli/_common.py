@@ -92,22 +92,92 @@ def _format_cell(cell):
     return str(cell)
 
 
-def write_matrix_csv(target, matrix, names):
-    """Write a labelled square matrix as CSV to a path or an open text file."""
+def write_csv(target, header, rows):
+    """Write a table as CSV to a path or an open text file."""
     if isinstance(target, str | Path):
         with Path(target).open("w", newline="") as handle:
-            write_matrix_csv(handle, matrix, names)
+            write_csv(handle, header, rows)
         return
     writer = csv.writer(target)
-    writer.writerow(["model", *names])
-    for name, row in zip(names, np.asarray(matrix), strict=True):
-        writer.writerow([name, *(repr(float(value)) for value in row)])
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+
+
+def _csv_cell(cell):
+    if isinstance(cell, float | np.floating):
+        return repr(float(cell))
+    if isinstance(cell, np.integer):
+        return int(cell)
+    return cell
+
+
+def matrix_table(matrix, names):
+    """``(header, rows)`` of a labelled square matrix."""
+    rows = [[name, *row] for name, row in zip(names, np.asarray(matrix), strict=True)]
+    return ["model", *names], rows
+
+
+def add_output_options(parser):
+    """``--format`` and ``--output``, the same for every command."""
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="how to print the results (default: table)",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="also write the results to this file: .json (everything) or .csv "
+        "(the main table)",
+    )
+
+
+def add_run_options(parser, *, n_jobs=True):
+    """``--random-state`` and ``--n-jobs``, the same for every command."""
+    parser.add_argument(
+        "--random-state", type=int, default=0, help="seed of everything (default: 0)"
+    )
+    if n_jobs:
+        parser.add_argument(
+            "--n-jobs",
+            type=int,
+            default=None,
+            help="jobs run in parallel through joblib (default: 1; -1: all cores)",
+        )
+
+
+def check_output_path(path):
+    if path is not None and path.suffix.lower() not in (".csv", ".json"):
+        raise UsageError(f"--output must end in .csv or .json; got {path.name!r}")
+
+
+def emit(args, results, *, table, csv_table):
+    """Print ``results`` in ``args.format`` and write ``args.output`` if given.
+
+    ``table`` is the readable text; ``csv_table`` is ``(header, rows)``.
+    """
+    if args.format == "table":
+        print(table)
+    elif args.format == "json":
+        print(json.dumps(to_jsonable(results), indent=2))
+    else:
+        import sys
+
+        write_csv(sys.stdout, *csv_table)
+    if args.output is not None:
+        if args.output.suffix.lower() == ".csv":
+            write_csv(args.output, *csv_table)
+        else:
+            write_json(args.output, results)
 
 
 def to_jsonable(value):
     """Numbers and arrays as plain JSON values (NaN and inf become null)."""
     if isinstance(value, dict):
-        return {key: to_jsonable(item) for key, item in value.items()}
+        return {_json_key(key): to_jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [to_jsonable(item) for item in value]
     if isinstance(value, np.ndarray):
@@ -116,7 +186,19 @@ def to_jsonable(value):
         return float(value) if np.isfinite(value) else None
     if isinstance(value, np.integer):
         return int(value)
+    if hasattr(value, "columns") and hasattr(value, "to_dict"):  # DataFrame
+        return to_jsonable(value.to_dict(orient="index"))
+    if hasattr(value, "to_dict"):  # Series
+        return to_jsonable(value.to_dict())
     return value
+
+
+def _json_key(key):
+    if isinstance(key, str):
+        return key
+    if isinstance(key, float | np.floating) and float(key).is_integer():
+        return str(int(key))
+    return str(key.item() if isinstance(key, np.generic) else key)
 
 
 def write_json(path, payload):

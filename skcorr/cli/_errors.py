@@ -2,22 +2,21 @@
 correlated (Li, Sarna, Lin 2025)."""
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
 from ._common import (
-    FORMATS,
     SKLEARN_DATASETS,
     UsageError,
+    add_output_options,
+    add_run_options,
+    check_output_path,
+    emit,
     format_table,
     load_sklearn_dataset,
+    matrix_table,
     read_prediction_csv,
-    to_jsonable,
-    write_json,
-    write_matrix_csv,
 )
 
 _EPILOG = """\
@@ -77,10 +76,7 @@ def add_parser(subparsers):
         default=0.25,
         help="held-out fraction for scikit-learn datasets (default: 0.25)",
     )
-    parser.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
-    parser.add_argument(
-        "--n-jobs", type=int, default=None, help="models fitted in parallel"
-    )
+    add_run_options(parser)
     parser.add_argument(
         "--tolerance",
         type=float,
@@ -88,18 +84,7 @@ def add_parser(subparsers):
         help="regression: a model fails where |y - y_hat| > tolerance (needed for "
         "the aggregated risk of regressors)",
     )
-    parser.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="table",
-        help="how to print the results (default: table)",
-    )
-    parser.add_argument(
-        "--output",
-        type=Path,
-        default=None,
-        help="also write the matrix (.csv) or all results (.json) to this file",
-    )
+    add_output_options(parser)
     return parser
 
 
@@ -314,31 +299,14 @@ def render_table(results):
     return "\n".join(lines)
 
 
-def _write_output(path, results):
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        write_matrix_csv(path, results["matrix"], results["models"])
-    elif suffix == ".json":
-        write_json(path, results)
-    else:
-        raise UsageError(f"--output must end in .csv or .json; got {path.name!r}")
-
-
 def run(args):
     """Run ``skcorr errors`` with parsed arguments; return the exit code."""
-    if args.output is not None and args.output.suffix.lower() not in (".csv", ".json"):
-        raise UsageError(
-            f"--output must end in .csv or .json; got {args.output.name!r}"
-        )
+    check_output_path(args.output)
     results = compute_study(args)
-    if args.format == "table":
-        print(render_table(results))
-    elif args.format == "json":
-        import json
-
-        print(json.dumps(to_jsonable(results), indent=2))
-    else:
-        write_matrix_csv(sys.stdout, results["matrix"], results["models"])
-    if args.output is not None:
-        _write_output(args.output, results)
+    emit(
+        args,
+        results,
+        table=render_table(results),
+        csv_table=matrix_table(results["matrix"], results["models"]),
+    )
     return 0
