@@ -6,16 +6,23 @@ Exit codes: 0 on success, 2 on bad usage (with a one-line reason).
 import argparse
 import sys
 
-from . import _errors, _reciprocity
+from . import _difficulty, _errors, _reciprocity, _spurious
 from ._common import UsageError
 
-_COMMANDS = {"errors": _errors, "reciprocity": _reciprocity}
+_COMMANDS = {
+    "errors": _errors,
+    "spurious": _spurious,
+    "difficulty": _difficulty,
+    "reciprocity": _reciprocity,
+}
 
 _DESCRIPTION = """\
 Measure how machine-learning models are correlated.
 
 commands:
   errors        fit several models and measure how their errors are correlated
+  spurious      how few patched examples it takes to learn a spurious pattern
+  difficulty    how hard each example is, and can one run's score be trusted
   reciprocity   who gives and who gets: influence inflow, outflow, reciprocity
 """
 

@@ -95,7 +95,8 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         median_rank_error, for the first score), ``first_component_share``
         (dict: architecture -> float), ``score_correlation`` (DataFrame, first
         architecture), ``fingerprint`` (DataFrame: n_examples, selection,
-        accuracy) and ``chance`` (float).
+        accuracy), ``chance`` (float) and ``sample_indices`` (rows of the
+        dataset that were used, in the order of the per-example scores).
 
     Examples
     --------
@@ -113,9 +114,10 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
 
     rng = check_random_state(random_state)
     X, y = _load(dataset)
+    sample_indices = np.arange(X.shape[0])
     if n_samples is not None and n_samples < X.shape[0]:
-        keep = np.sort(rng.choice(X.shape[0], n_samples, replace=False))
-        X, y = X[keep], y[keep]
+        sample_indices = np.sort(rng.choice(X.shape[0], n_samples, replace=False))
+        X, y = X[sample_indices], y[sample_indices]
     architectures = default_architectures() if architectures is None else architectures
     if len(architectures) < 2:
         raise ValueError("The study compares at least two architectures.")
@@ -181,4 +183,5 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         score_correlation=correlation,
         fingerprint=pd.DataFrame(rows),
         chance=1.0 / len(difficulty),
+        sample_indices=sample_indices,
     )

@@ -1,0 +1,193 @@
+"""``skcorr difficulty``: how hard each example is, and how far one run's score
+can be trusted (Kwok et al. 2024)."""
+
+import argparse
+import time
+
+from ._common import (
+    UsageError,
+    add_output_options,
+    add_run_options,
+    check_output_path,
+    emit,
+    format_table,
+)
+
+_EPILOG = """\
+what it prints:
+  consistency      mean Spearman correlation of one run's scores with the others
+  runs needed      median rank error of the n-run mean against the all-run mean
+  first component  share of variance of the first principal component of the
+                   quantile-normalised scores (one dominant notion of difficulty)
+  fingerprints     held-out accuracy of telling the architecture of a run from its
+                   scores on k examples: t-test selection vs random vs aggregate
+  hardest          the examples with the highest mean loss over runs
+
+examples:
+  skcorr difficulty
+  skcorr difficulty --seeds 20 --epochs 15 --n-jobs 2
+  skcorr difficulty --n-samples 500 --format csv --output scores.csv
+"""
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "difficulty",
+        help="how hard each example is, and whether one run's score can be trusted",
+        description=(
+            "Train several MLP architectures on digits over many seeded runs, "
+            "record training dynamics, score every example's difficulty, and "
+            "measure how consistent the scores are across runs and how well a few "
+            "examples fingerprint the architecture."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--dataset", default="digits", choices=("digits",), help="(default: digits)"
+    )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=10,
+        help="seeded runs per architecture, at least 4 (default: 10)",
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=10, help="epochs per run (default: 10)"
+    )
+    parser.add_argument(
+        "--n-samples",
+        type=int,
+        default=None,
+        help="use a random subset of this many examples (default: all)",
+    )
+    parser.add_argument(
+        "--top", type=int, default=10, help="hardest examples to list (default: 10)"
+    )
+    add_run_options(parser)
+    add_output_options(parser)
+    return parser
+
+
+def compute_study(args):
+    from ..difficulty._study import run_difficulty_study
+
+    if args.seeds < 4:
+        raise UsageError(f"--seeds must be at least 4; got {args.seeds}")
+    if args.epochs < 1:
+        raise UsageError(f"--epochs must be at least 1; got {args.epochs}")
+    if args.n_samples is not None and args.n_samples < 10:
+        raise UsageError(f"--n-samples must be at least 10; got {args.n_samples}")
+    start = time.perf_counter()
+    study = run_difficulty_study(
+        args.dataset,
+        n_runs=args.seeds,
+        n_epochs=args.epochs,
+        n_samples=args.n_samples,
+        random_state=args.random_state,
+        n_jobs=args.n_jobs,
+    )
+    mean_scores = {}
+    for name, fit in study.difficulty.items():
+        scores = fit.mean_scores_.copy()
+        scores.index = study.sample_indices  # rows of the dataset
+        mean_scores[name] = scores
+    first_name, first = next(iter(mean_scores.items()))
+    hardest = first["loss"].nlargest(args.top) if "loss" in first else None
+    return {
+        "dataset": args.dataset,
+        "runs_per_architecture": args.seeds,
+        "epochs": args.epochs,
+        "consistency": study.consistency,
+        "runs_needed": study.runs_needed.to_dict(orient="records"),
+        "first_component_share": study.first_component_share,
+        "fingerprint": study.fingerprint.to_dict(orient="records"),
+        "chance": study.chance,
+        "hardest": {"architecture": first_name, "mean_loss": hardest},
+        "mean_scores": mean_scores,
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def _scores_table(results):
+    architectures = list(results["mean_scores"])
+    columns = list(results["mean_scores"][architectures[0]].columns)
+    rows = []
+    for name, frame in results["mean_scores"].items():
+        rows += [
+            [name, index, *values]
+            for index, values in zip(frame.index, frame.to_numpy(), strict=True)
+        ]
+    return ["architecture", "example", *columns], rows
+
+
+def render_table(results):
+    consistency = results["consistency"]
+    lines = [
+        f"Example difficulty on {results['dataset']}: "
+        f"{results['runs_per_architecture']} runs per architecture, "
+        f"{results['epochs']} epochs",
+        "",
+        "Consistency (mean Spearman of one run with the others):",
+        format_table(
+            [
+                [name, *row]
+                for name, row in zip(
+                    consistency.index, consistency.to_numpy(), strict=True
+                )
+            ],
+            ["architecture", *consistency.columns],
+        ),
+        "",
+        "Runs needed (median rank error of the n-run mean):",
+    ]
+    needed = {}
+    for row in results["runs_needed"]:
+        needed.setdefault(row["architecture"], {})[row["n_runs"]] = row[
+            "median_rank_error"
+        ]
+    counts = sorted({n for errors in needed.values() for n in errors})
+    lines.append(
+        format_table(
+            [
+                [name, *(errors.get(n) for n in counts)]
+                for name, errors in needed.items()
+            ],
+            ["architecture", *(f"n={n}" for n in counts)],
+        )
+    )
+    shares = results["first_component_share"]
+    if shares:
+        lines += ["", "First principal component share:"]
+        lines.append(format_table(list(shares.items()), ["architecture", "share"]))
+    fingerprint = {}
+    for row in results["fingerprint"]:
+        fingerprint.setdefault(row["n_examples"], {})[row["selection"]] = row[
+            "accuracy"
+        ]
+    selections = ["t_test", "random", "aggregate"]
+    lines += [
+        "",
+        f"Architecture fingerprints (held-out accuracy; chance "
+        f"{results['chance']:.2f}):",
+        format_table(
+            [[k, *(row.get(s) for s in selections)] for k, row in fingerprint.items()],
+            ["examples", *selections],
+        ),
+    ]
+    hardest = results["hardest"]["mean_loss"]
+    if hardest is not None:
+        lines += [
+            "",
+            f"Hardest examples ({results['hardest']['architecture']}, mean loss):",
+            format_table(list(hardest.items()), ["example", "mean loss"]),
+        ]
+    return "\n".join(lines)
+
+
+def run(args):
+    """Run ``skcorr difficulty`` with parsed arguments; return the exit code."""
+    check_output_path(args.output)
+    results = compute_study(args)
+    emit(args, results, table=render_table(results), csv_table=_scores_table(results))
+    return 0

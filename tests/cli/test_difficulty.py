@@ -1,0 +1,50 @@
+"""The ``skcorr difficulty`` command."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from skcorr.cli import main
+
+QUICK = ["difficulty", "--seeds", "4", "--epochs", "2", "--n-samples", "120"]
+
+
+def test_table_reports_consistency_runs_needed_and_fingerprints(capsys):
+    assert main([*QUICK, "--top", "3"]) == 0
+    printed = capsys.readouterr().out
+    for heading in (
+        "Consistency",
+        "Runs needed",
+        "First principal component share",
+        "Architecture fingerprints",
+        "Hardest examples",
+    ):
+        assert heading in printed
+
+
+def test_csv_lists_per_example_scores_under_dataset_rows(tmp_path, capsys):
+    output = tmp_path / "study.json"
+    assert main([*QUICK, "--format", "csv", "--output", str(output)]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    architectures = {row["architecture"] for row in rows}
+    assert len(rows) == 120 * len(architectures)
+    examples = {int(row["example"]) for row in rows}
+    assert len(examples) == 120 and max(examples) < 1797
+    results = json.loads(output.read_text())
+    hardest = results["hardest"]["mean_loss"]
+    loss = {
+        int(row["example"]): float(row["loss"])
+        for row in rows
+        if row["architecture"] == results["hardest"]["architecture"]
+    }
+    top = max(loss, key=loss.get)
+    assert str(top) in hardest and hardest[str(top)] == pytest.approx(loss[top])
+
+
+def test_too_few_runs_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["difficulty", "--seeds", "2"])
+    assert exit_info.value.code == 2
+    assert "at least 4" in capsys.readouterr().err

@@ -1,0 +1,48 @@
+"""The ``skcorr spurious`` command."""
+
+import json
+
+import pytest
+
+from skcorr.cli import main
+
+
+def test_table_rises_with_patched_examples_for_a_strong_pattern(capsys):
+    argv = ["spurious", "--patterns", "R3", "--n-examples", "0,20", "--seeds", "1"]
+    assert main([*argv, "--models", "logistic"]) == 0
+    printed = capsys.readouterr().out
+    row = next(line for line in printed.splitlines() if line.startswith("logistic"))
+    _, pattern, norm, at_zero, at_twenty = row.split()
+    assert pattern == "R3" and float(norm) > 0
+    assert float(at_twenty) > float(at_zero) + 0.2
+
+
+def test_json_and_csv_outputs(tmp_path, capsys):
+    output = tmp_path / "spurious.json"
+    argv = ["spurious", "--patterns", "S2", "--n-examples", "0,5", "--seeds", "2"]
+    argv += ["--models", "logistic", "--format", "csv", "--output", str(output)]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("model,pattern,n_examples,norm,score")
+    assert len(lines) == 3  # n = 0 and n = 5
+    results = json.loads(output.read_text())
+    assert len(results["runs"]) == 4  # two counts x two seeds
+    assert {run["seed"] for run in results["runs"]} == {
+        run["seed"] for run in results["runs"][:2]
+    }
+
+
+@pytest.mark.parametrize(
+    "argv, reason",
+    [
+        (["spurious", "--patterns", "S9"], "unknown pattern"),
+        (["spurious", "--n-examples", "0,x"], "not a list of counts"),
+        (["spurious", "--seeds", "0"], "at least 1"),
+        (["spurious", "--n-examples", "0,5000", "--models", "logistic"], "only"),
+    ],
+)
+def test_bad_usage_exits_2(argv, reason, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    assert reason in capsys.readouterr().err
