@@ -7,13 +7,16 @@ each giving its members' own predictions through ``predict_all``.
 from ._batch import evaluate_batch
 from ._committee import CommitteeClassifier, CommitteeRegressor
 from ._fitting import MemberFitError
+from ._scenarios import SCENARIOS, run_scenario
 from ._seed import SeedEnsembleClassifier, SeedEnsembleRegressor
 
 __all__ = [
     "CommitteeClassifier",
     "CommitteeRegressor",
     "MemberFitError",
+    "SCENARIOS",
     "SeedEnsembleClassifier",
     "SeedEnsembleRegressor",
     "evaluate_batch",
+    "run_scenario",
 ]
