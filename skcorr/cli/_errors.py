@@ -32,6 +32,7 @@ datasets:
 
 examples:
   skcorr errors
+  skcorr errors --scenario backbone
   skcorr errors --dataset corr_ml:cifar10 --method phik --output cifar10.csv
   skcorr errors --dataset diabetes --tolerance 50 --format json
   skcorr errors --dataset predictions.csv --target-column label
@@ -75,6 +76,21 @@ def add_parser(subparsers):
         type=float,
         default=0.25,
         help="held-out fraction for scikit-learn datasets (default: 0.25)",
+    )
+    parser.add_argument(
+        "--scenario",
+        choices=("seeds", "algorithms", "shared-data", "backbone"),
+        default=None,
+        help="run one of the study's scenarios instead of --dataset: seeds "
+        "(same algorithm, different seeds, vs across algorithms), algorithms, "
+        "shared-data (shared fraction of rows; leave-one-feature-out members) "
+        "or backbone (heads on one frozen extractor vs independent ones)",
+    )
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=5,
+        help="members per algorithm or setting in a --scenario (default: 5)",
     )
     add_run_options(parser)
     parser.add_argument(
@@ -163,12 +179,38 @@ def _fit_models(name, args):
     return y_test, np.column_stack(predictions), list(models)
 
 
+def _run_scenario(args):
+    """Fit a scenario's members; ``(y_true, Y_pred, names, source, summary)``."""
+    from ..ensemble import run_scenario
+
+    if args.seeds < 2:
+        raise UsageError(f"--seeds must be at least 2; got {args.seeds}")
+    scenario = run_scenario(
+        args.scenario,
+        random_state=args.random_state,
+        n_seeds=args.seeds,
+        n_jobs=args.n_jobs,
+    )
+    source = f"scenario {args.scenario!r}: {scenario.description}"
+    return (
+        scenario.y_true,
+        scenario.Y_pred,
+        list(scenario.model_names),
+        source,
+        scenario.summary,
+    )
+
+
 def _gather_errors(args):
-    """Errors, model names, task and a description of the source."""
+    """Errors, model names, task, a description of the source and a summary
+    table (scenarios only)."""
     from ..metrics._errors import compute_errors
 
     dataset = args.dataset
-    if dataset.startswith("corr_ml:"):
+    summary = None
+    if args.scenario is not None:
+        y_true, Y_pred, names, source, summary = _run_scenario(args)
+    elif dataset.startswith("corr_ml:"):
         from ..datasets import CORR_ML_DATASETS, load_corr_ml_errors
 
         release = dataset.split(":", 1)[1]
@@ -179,8 +221,8 @@ def _gather_errors(args):
             )
         data = load_corr_ml_errors(release)
         source = f"errors released with Li et al. (2025): {data.DESCR}"
-        return data.errors.astype(float), data.model_names, data.task, source
-    if dataset in SKLEARN_DATASETS:
+        return data.errors.astype(float), data.model_names, data.task, source, None
+    elif dataset in SKLEARN_DATASETS:
         y_true, Y_pred, names = _fit_models(dataset, args)
         source = (
             f"scikit-learn's {dataset}: {len(names)} models fitted, errors on "
@@ -198,7 +240,7 @@ def _gather_errors(args):
         errors, _, task = compute_errors(y_true, Y_pred, min_models=2)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    return errors, names, task, source
+    return errors, names, task, source, summary
 
 
 def _failures(errors, task, tolerance):
@@ -220,7 +262,7 @@ def compute_study(args):
     from ..metrics._score import aggregate_pairs
 
     start = time.perf_counter()
-    errors, names, task, source = _gather_errors(args)
+    errors, names, task, source, summary = _gather_errors(args)
     method = args.method
     if method == "auto":
         method = "phik" if task == "classification" else "pearson"
@@ -237,6 +279,9 @@ def compute_study(args):
         "matrix": matrix,
         "mean_correlation": aggregate_pairs(matrix),
     }
+    if summary is not None:
+        results["scenario"] = args.scenario
+        results["summary"] = summary
     if task == "classification":
         results["error_rate"] = errors.mean(axis=0)
     else:
@@ -257,6 +302,10 @@ def compute_study(args):
 def render_table(results):
     """The results as readable text."""
     lines = [results["source"], ""]
+    if "summary" in results:
+        header = list(results["summary"][0])
+        rows = [[row.get(key) for key in header] for row in results["summary"]]
+        lines += [format_table(rows, header), ""]
     if "error_rate" in results:
         per_model = ("error rate", results["error_rate"])
     else:
@@ -268,11 +317,13 @@ def render_table(results):
         )
     )
     lines += ["", f"Error correlation ({results['method']}):"]
-    short = [name[:12] for name in results["models"]]
+    # Columns are numbered to keep the matrix narrow; rows carry the full names.
+    numbers = [str(i) for i in range(len(results["models"]))]
+    labels = [f"{i} {name}" for i, name in enumerate(results["models"])]
     lines.append(
         format_table(
-            [[name, *row] for name, row in zip(short, results["matrix"], strict=True)],
-            ["", *short],
+            [[name, *row] for name, row in zip(labels, results["matrix"], strict=True)],
+            ["", *numbers],
         )
     )
     lines.append(f"mean over pairs: {results['mean_correlation']:.3f}")

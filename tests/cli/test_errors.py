@@ -107,3 +107,23 @@ def test_python_dash_m_runs_the_same_command():
         check=True,
     ).stdout
     assert "examples:" in help_text
+
+
+def test_backbone_scenario_shows_the_shared_extractor_effect(capsys):
+    assert main(["errors", "--scenario", "backbone", "--format", "json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert results["scenario"] == "backbone"
+    rows = {
+        (row["extractor"], row["backbone"]): row["mean_correlation"]
+        for row in results["summary"]
+    }
+    shared = rows[("random projection", "shared (frozen)")]
+    independent = rows[("random projection", "independent")]
+    assert shared > independent + 0.1
+    assert len(results["models"]) == len(results["matrix"])
+
+
+def test_scenario_needs_two_seeds(capsys):
+    with pytest.raises(SystemExit):
+        main(["errors", "--scenario", "seeds", "--seeds", "1"])
+    assert "at least 2" in capsys.readouterr().err
