@@ -4,7 +4,16 @@
 matplotlib (the ``plot`` extra) is imported only when something is drawn.
 """
 
+from ._difficulty import DifficultyDisplay
 from ._error_correlation import ErrorCorrelationDisplay
+from ._flows import FlowDisplay
 from ._risk import AggregatedRiskDisplay
+from ._spurious import SpuriousCurveDisplay
 
-__all__ = ["AggregatedRiskDisplay", "ErrorCorrelationDisplay"]
+__all__ = [
+    "AggregatedRiskDisplay",
+    "DifficultyDisplay",
+    "ErrorCorrelationDisplay",
+    "FlowDisplay",
+    "SpuriousCurveDisplay",
+]
