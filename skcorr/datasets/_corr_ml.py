@@ -129,6 +129,10 @@ def load_corr_ml_errors(name, *, models=None, as_frame=False):
         task = "classification"
         description = _DESCRIPTIONS["backbones"].format(name=_BACKBONE_DATASETS[name])
     if models is not None:
+        if len(models) == 0:
+            raise ValueError(
+                f"models is empty: name at least one of {names}, or pass None."
+            )
         unknown = [model for model in models if model not in names]
         if unknown:
             raise ValueError(

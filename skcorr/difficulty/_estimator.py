@@ -196,7 +196,9 @@ class ExampleDifficulty(BaseEstimator):
         """
         self._validate_params()
         names = self._score_names()
-        X, y = validate_data(self, X, y, allow_nd=True, dtype=None
+        # C order: a DataFrame (column-major) must give bit-identical scores to
+        # the same numbers as a numpy array; BLAS sums in a layout's own order.
+        X, y = validate_data(self, X, y, allow_nd=True, order="C", dtype=None
                              if is_skorch_net(self.estimator) else "numeric")
         check_classification_targets(y)
         encoder = LabelEncoder().fit(y)

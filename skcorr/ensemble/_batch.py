@@ -22,6 +22,33 @@ def _fit_and_score(fit, estimator, seed, X, y, train, test, scorer, member_name)
     return scores, fit_time, fitted.predict(X_test)
 
 
+def _named_estimators(estimators):
+    """``estimators`` as a list of (name, estimator), or a clear error."""
+    if isinstance(estimators, dict):
+        named = list(estimators.items())
+    elif isinstance(estimators, (list, tuple)):
+        named = list(estimators)
+    else:
+        raise TypeError(
+            "estimators must be a dict or a list of (name, estimator) pairs; got "
+            f"{type(estimators).__name__}."
+        )
+    if not named:
+        raise ValueError("estimators is empty: pass a dict or (name, estimator) list.")
+    for pair in named:
+        if not (
+            isinstance(pair, tuple | list)
+            and len(pair) == 2
+            and isinstance(pair[0], str)
+            and hasattr(pair[1], "fit")
+        ):
+            raise TypeError(
+                "estimators must be a dict or a list of (name, estimator) pairs; "
+                f"got the entry {pair!r}."
+            )
+    return named
+
+
 def evaluate_batch(
     estimators, X, y, *, seeds, scoring=None, cv=None, n_jobs=None, memory=None
 ):
@@ -78,11 +105,9 @@ def evaluate_batch(
     """
     import pandas as pd
 
-    named = list(estimators.items()) if isinstance(estimators, dict) else list(
-        estimators
-    )
-    if not named:
-        raise ValueError("estimators is empty: pass a dict or (name, estimator) list.")
+    named = _named_estimators(estimators)
+    if isinstance(seeds, Integral) and seeds < 1:
+        raise ValueError(f"seeds={seeds} must be a positive number of seeds.")
     seed_list = list(range(seeds)) if isinstance(seeds, Integral) else list(seeds)
     if not seed_list:
         raise ValueError("seeds is empty: pass a number of seeds or a list of them.")

@@ -161,6 +161,11 @@ class CommitteeClassifier(_CommitteeMixin, BaseEnsembleClassifier):
     """
     )
 
+    _parameter_constraints: dict = {
+        **BaseEnsembleClassifier._parameter_constraints,
+        **_CommitteeMixin._parameter_constraints,
+    }
+
     def __init__(
         self,
         estimators,

@@ -154,6 +154,11 @@ class SeedEnsembleClassifier(_SeedEnsembleMixin, BaseEnsembleClassifier):
     """
     )
 
+    _parameter_constraints: dict = {
+        **BaseEnsembleClassifier._parameter_constraints,
+        **_SeedEnsembleMixin._parameter_constraints,
+    }
+
     def __init__(
         self,
         estimator,

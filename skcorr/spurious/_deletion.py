@@ -31,7 +31,13 @@ def _check_removal(X, y, remove):
     y = np.asarray(y)
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y has {y.shape[0]} rows but X has {X.shape[0]}.")
-    remove = np.unique(np.asarray(remove, dtype=np.intp).reshape(-1))
+    remove = np.asarray(remove).reshape(-1)
+    if remove.size and remove.dtype.kind not in "iu":
+        raise ValueError(
+            f"remove must hold integer row indices; got dtype {remove.dtype}. "
+            "For a boolean mask pass np.flatnonzero(mask)."
+        )
+    remove = np.unique(remove.astype(np.intp))
     if remove.size and (remove.min() < 0 or remove.max() >= X.shape[0]):
         raise ValueError(
             f"remove holds row indices out of range for {X.shape[0]} rows."

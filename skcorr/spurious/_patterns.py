@@ -218,7 +218,7 @@ class SpuriousPattern:
         Parameters
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features) or \
-                (n_samples, *image_shape)
+                (n_samples, \\*image_shape)
             Images stored flat (as scikit-learn expects) or as images.
         copy : bool, default=True
             If False and ``X`` is a float array, patch it in place.
@@ -256,7 +256,7 @@ class SpuriousPattern:
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or (n_samples, *image_shape)
+        X : array-like of shape (n_samples, n_features) or (n_samples, \\*image_shape)
             Data the pattern is put on (the study uses the test images).
 
         Returns
@@ -398,6 +398,8 @@ def make_pattern(
     >>> make_pattern("feature", (4,), columns=[1], value=9.0).apply([[1, 2, 3, 4]])
     array([[1., 9., 3., 4.]])
     """
+    if mode not in ("overwrite", "add"):
+        raise ValueError(f"mode must be 'overwrite' or 'add'; got {mode!r}.")
     value_range = _check_value_range(value_range)
     image_shape = _check_image_shape(image_shape, channel_axis)
     high = 1.0 if value_range is None else value_range[1]
