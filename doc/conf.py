@@ -18,6 +18,10 @@ extensions = [
 ]
 
 autosummary_generate = True
+# Classes list their public methods in full, skcorr's base classes included;
+# those inherited from scikit-learn, skorch or torch are documented there
+# (see _templates/autosummary/class.rst).
+templates_path = ["_templates"]
 numpydoc_show_class_members = False
 exclude_patterns = ["_build", "auto_examples/*.ipynb"]
 html_theme = "alabaster"
@@ -29,3 +33,46 @@ sphinx_gallery_conf = {
     # SKCORR_QUICK_DOCS=1 lists the examples without running them.
     "plot_gallery": "False" if os.environ.get("SKCORR_QUICK_DOCS") else "True",
 }
+
+# scikit-learn's own documentation, for the glossary terms and labels that
+# skcorr's docstrings (and the docstrings estimators inherit from scikit-learn)
+# refer to, such as :term:`fit` or :ref:`metadata_routing`. Resolved without
+# network access: a term links to scikit-learn's glossary, a label to the
+# page holding it.
+SKLEARN_DOCS = "https://scikit-learn.org/stable/"
+SKLEARN_LABELS = {
+    "accuracy_score": "modules/model_evaluation.html#accuracy-score",
+    "r2_score": "modules/model_evaluation.html#r2-score",
+    "metadata_routing": "metadata_routing.html",
+}
+
+
+def _sklearn_reference(app, env, node, contnode):
+    """Link a glossary term or label unknown here to scikit-learn's docs."""
+    from docutils import nodes
+
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "std":
+        return None
+    if node.get("reftype") == "term":
+        anchor = "term-" + target.lower().replace(" ", "-")
+        uri = f"{SKLEARN_DOCS}glossary.html#{anchor}"
+    elif node.get("reftype") == "ref" and target in SKLEARN_LABELS:
+        uri = SKLEARN_DOCS + SKLEARN_LABELS[target]
+    else:
+        return None
+    reference = nodes.reference("", "", internal=False, refuri=uri)
+    reference.append(contnode)
+    return reference
+
+
+def _skip_request_setters(app, what, name, obj, skip, options):
+    """Leave out the generated ``set_*_request`` methods (metadata routing)."""
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
+def setup(app):
+    app.connect("missing-reference", _sklearn_reference)
+    app.connect("autodoc-skip-member", _skip_request_setters)

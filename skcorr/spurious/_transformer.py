@@ -45,7 +45,7 @@ class SpuriousPatternTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEst
     ----------
     n_features_in_ : int
         Number of features seen during :term:`fit`.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (``n_features_in_``,)
         Names of features seen during :term:`fit`, when ``X`` has string names.
 
     See Also
