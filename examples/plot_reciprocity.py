@@ -11,15 +11,23 @@ influence functions (Koh & Liang, 2017) for linear models.
 
 TracInCP and plain influence functions are symmetric dot products, so on one
 shared set the flows are equal by construction. This example shows that, and
-where reciprocity breaks: separate evaluation rows per individual, and the
-leverage-corrected (exact leave-one-out) influence of least squares.
+where reciprocity breaks: separate evaluation rows per individual, the
+leverage-corrected (exact leave-one-out) influence of least squares, and
+TracInIdeal, the exact loss change of each training step logged while the net
+trains (``TracInIdealRecorder``), which is not symmetric even on one shared
+set.
 """
 
 # %%
 # Flows on diabetes, individuals = random groups of rows
 # -------------------------------------------------------
 # ``run_reciprocity_study`` fits a Ridge and a small skorch MLP, then measures
-# self-influence, inflow and outflow per individual under each setting.
+# self-influence, inflow and outflow per individual under each setting. The
+# ``tracin_ideal`` row comes from the same training run as ``tracin_shared``:
+# a ``TracInIdealRecorder`` callback evaluates the loss on the training rows
+# before and after every SGD step and credits the change to the rows of the
+# batch (divided by the batch size), so what an individual gives is measured
+# at the steps that used its rows, and what it gets at every other step.
 from skcorr.influence._study import run_reciprocity_study
 
 diabetes = run_reciprocity_study("diabetes", n_individuals=20, max_epochs=15)
@@ -56,6 +64,7 @@ if plt is not None:
         ("diabetes: separate eval rows", diabetes, "influence_separate"),
         ("ratings: TracIn, shared set", ratings, "tracin_shared"),
         ("ratings: TracIn, separate eval", ratings, "tracin_separate"),
+        ("ratings: TracInIdeal, shared set", ratings, "tracin_ideal"),
     ]
     fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 4))
     for ax, (title, results, setting) in zip(axes, panels, strict=True):

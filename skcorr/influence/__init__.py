@@ -4,6 +4,8 @@
   :mod:`torch.func`, optionally randomly projected.
 - :class:`TracInCheckpoints` and :class:`TracIn`: TracInCP influence
   (Pruthi et al., 2020) for skorch nets and torch modules.
+- :class:`TracInIdealRecorder`: TracInIdeal (Pruthi et al., 2020), the exact
+  loss change of every training step, logged by a skorch callback.
 - :class:`LinearInfluence`: closed-form influence functions (Koh & Liang,
   2017) for fitted linear and logistic regression.
 - :func:`influence_flows`, :func:`reciprocity_score`,
@@ -19,11 +21,13 @@ from ._gradients import per_example_gradients
 from ._linear import LinearInfluence
 from ._reciprocity import make_reciprocity_scorer, reciprocity_score
 from ._tracin import TracIn
+from ._tracin_ideal import TracInIdealRecorder
 
 __all__ = [
     "LinearInfluence",
     "TracIn",
     "TracInCheckpoints",
+    "TracInIdealRecorder",
     "influence_flows",
     "make_reciprocity_scorer",
     "per_example_gradients",

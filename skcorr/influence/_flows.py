@@ -27,9 +27,83 @@ def _check_groups(groups, n_rows, what):
     return groups
 
 
+def _as_matrix(influence):
+    """The (n_eval, n_train) matrix of a precomputed influence, or None."""
+    from ._tracin_ideal import TracInIdealRecorder
+
+    if isinstance(influence, TracInIdealRecorder):
+        matrix = getattr(influence, "influence_", None)
+        if matrix is None:
+            raise ValueError(
+                "The TracInIdealRecorder holds no influence matrix: fit a net with "
+                "it first (with store_matrix=True), or read its flows_."
+            )
+        return matrix
+    if isinstance(influence, np.ndarray | list) or hasattr(influence, "__array__"):
+        matrix = np.asarray(influence, dtype=np.float64)
+        if matrix.ndim != 2:
+            raise ValueError(
+                "A precomputed influence must be a matrix of shape (n_eval, "
+                f"n_train); got shape {matrix.shape}."
+            )
+        if not np.isfinite(matrix).all():
+            raise ValueError("The influence matrix contains NaN or infinite values.")
+        return matrix
+    return None
+
+
+def _matrix_flows(matrix, groups, eval_groups, block_rows=1024):
+    """Flows summed over a precomputed matrix, in blocks of evaluation rows."""
+    n_eval, n_train = matrix.shape
+    groups = _check_groups(groups, n_train, "groups")
+    eval_groups = _check_groups(eval_groups, n_eval, "eval_groups")
+    if (groups is None) != (eval_groups is None):
+        raise ValueError(
+            "Give both groups and eval_groups, or neither (then evaluation row i "
+            "belongs to the owner of training row i)."
+        )
+    if groups is None:
+        if n_eval != n_train:
+            raise ValueError(
+                "Without groups, the influence matrix must be square (evaluation "
+                f"row i = training row i); got shape {matrix.shape}. Pass groups "
+                "and eval_groups."
+            )
+        groups = eval_groups = np.arange(n_train)
+    individuals = np.unique(np.concatenate([groups, eval_groups]))
+    train_codes = _codes(groups, individuals, "groups")
+    eval_codes = _codes(eval_groups, individuals, "eval_groups")
+    n_individuals = individuals.shape[0]
+    own = np.zeros(n_train)  # per column: the part its owner's eval rows get
+    for start in range(0, n_eval, block_rows):
+        block = slice(start, start + block_rows)
+        same = eval_codes[block, None] == train_codes[None, :]
+        own += np.where(same, matrix[block], 0.0).sum(0)
+    self_influence = np.bincount(train_codes, own, minlength=n_individuals)
+    given = np.bincount(train_codes, matrix.sum(0), minlength=n_individuals)
+    received = np.bincount(eval_codes, matrix.sum(1), minlength=n_individuals)
+    return Bunch(
+        individuals=individuals,
+        self_influence=self_influence,
+        inflow=received - self_influence,
+        outflow=given - self_influence,
+        n_train=np.bincount(train_codes, minlength=n_individuals),
+        n_eval=np.bincount(eval_codes, minlength=n_individuals),
+    )
+
+
+def _frame(flows):
+    import pandas as pd
+
+    return pd.DataFrame(
+        {key: value for key, value in flows.items() if key != "individuals"},
+        index=pd.Index(flows.individuals, name="individual"),
+    )
+
+
 def influence_flows(
-    influence, X, y, *, groups=None, X_eval=None, y_eval=None, eval_groups=None,
-    as_frame=False,
+    influence, X=None, y=None, *, groups=None, X_eval=None, y_eval=None,
+    eval_groups=None, as_frame=False,
 ):
     """Self-influence, inflow and outflow of each individual.
 
@@ -47,12 +121,22 @@ def influence_flows(
     B_u)``. Time and memory grow linearly with the rows; no ``n x n`` matrix
     is formed. The result equals the sums over the full influence matrix.
 
+    Influence that is not bilinear, such as TracInIdeal (the exact loss change
+    of each training step, :class:`~skcorr.influence.TracInIdealRecorder`),
+    has no features to sum: pass the precomputed ``(n_eval, n_train)`` matrix
+    (or the fitted recorder) instead, with ``groups`` over its columns and
+    ``eval_groups`` over its rows and no data. The flows are then the sums
+    over the matrix, in time linear in its size.
+
     Parameters
     ----------
-    influence : TracIn or LinearInfluence
-        A fitted influence method.
-    X, y : array-like of shape (n_train, ...)
-        Training rows (what individuals give).
+    influence : TracIn, LinearInfluence, TracInIdealRecorder or ndarray
+        A fitted influence method, a fitted
+        :class:`~skcorr.influence.TracInIdealRecorder`, or a precomputed
+        influence matrix of shape (n_eval, n_train).
+    X, y : array-like of shape (n_train, ...), default=None
+        Training rows (what individuals give). Required for TracIn and
+        LinearInfluence; must be None for a matrix or a recorder.
     groups : array-like of shape (n_train,), default=None
         The individual owning each training row; None makes each row its own
         individual.
@@ -96,12 +180,31 @@ def influence_flows(
     array([0, 1, 2, 3, 4])
     >>> bool(np.allclose(flows.inflow, flows.outflow))  # one shared set
     True
+
+    A precomputed matrix (rows: evaluation rows, columns: training rows):
+
+    >>> matrix = np.array([[1.0, 2.0], [0.0, 4.0]])
+    >>> flows = influence_flows(matrix)
+    >>> flows.self_influence, flows.inflow, flows.outflow
+    (array([1., 4.]), array([2., 0.]), array([0., 2.]))
     """
+    matrix = _as_matrix(influence)
+    if matrix is not None:
+        if X is not None or y is not None or X_eval is not None or y_eval is not None:
+            raise ValueError(
+                "A precomputed influence matrix needs no data: pass groups (one "
+                "per column) and eval_groups (one per row) only."
+            )
+        flows = _matrix_flows(matrix, groups, eval_groups)
+        return _frame(flows) if as_frame else flows
     if not isinstance(influence, BilinearInfluence):
         raise TypeError(
-            "influence must be a TracIn or LinearInfluence object; got "
+            "influence must be a TracIn or LinearInfluence object, a fitted "
+            "TracInIdealRecorder or an (n_eval, n_train) matrix; got "
             f"{type(influence).__name__}."
         )
+    if X is None or y is None:
+        raise ValueError(f"{type(influence).__name__} needs the training X and y.")
     n_train = len(X)
     if len(y) != n_train:
         raise ValueError(
@@ -157,11 +260,4 @@ def influence_flows(
         n_train=np.bincount(train_codes, minlength=n_individuals),
         n_eval=np.bincount(eval_codes, minlength=n_individuals),
     )
-    if as_frame:
-        import pandas as pd
-
-        return pd.DataFrame(
-            {key: value for key, value in flows.items() if key != "individuals"},
-            index=pd.Index(individuals, name="individual"),
-        )
-    return flows
+    return _frame(flows) if as_frame else flows

@@ -3,7 +3,8 @@
 :func:`run_reciprocity_study` measures inflow, outflow and reciprocity under
 several settings, to show where reciprocity holds by construction (TracInCP or
 influence functions on one shared set) and where it breaks (separate
-evaluation sets per individual, leverage-corrected influence functions).
+evaluation sets per individual, leverage-corrected influence functions,
+per-step TracInIdeal logged during training).
 """
 
 import numbers
@@ -16,10 +17,11 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
 from ._checkpoints import TracInCheckpoints
-from ._flows import influence_flows
+from ._flows import _frame, influence_flows
 from ._linear import LinearInfluence
 from ._reciprocity import METHODS, reciprocity_score
 from ._tracin import TracIn
+from ._tracin_ideal import TracInIdealRecorder
 
 DATASETS = ("diabetes", "breast_cancer", "ratings")
 
@@ -87,17 +89,20 @@ def _split_per_individual(groups, test_fraction, rng):
     return is_eval
 
 
-def _fit_net(module, X, y, max_epochs, seed, regression=True):
+def _fit_net(module, X, y, max_epochs, seed, regression=True, recorder=None):
     from skorch import NeuralNetClassifier, NeuralNetRegressor
 
     torch.manual_seed(seed)
     keeper = TracInCheckpoints(epochs=max(1, max_epochs // 3))
+    callbacks = [("tracin", keeper)]
+    if recorder is not None:
+        callbacks.append(("tracin_ideal", recorder))
     Net = NeuralNetRegressor if regression else NeuralNetClassifier
     criterion = torch.nn.MSELoss if regression else torch.nn.CrossEntropyLoss
     net = Net(
         module, criterion=criterion, optimizer=torch.optim.SGD, lr=0.05,
         max_epochs=max_epochs, batch_size=32, train_split=None, verbose=0,
-        callbacks=[("tracin", keeper)], iterator_train__shuffle=True,
+        callbacks=callbacks, iterator_train__shuffle=True,
     )
     return net.fit(X, y)
 
@@ -128,7 +133,14 @@ def run_reciprocity_study(
       own held-out evaluation rows;
     - ``"tracin_shared"`` and ``"tracin_separate"``: TracInCP (Pruthi et al.,
       2020) of a small skorch net (an MLP, or a matrix factorisation for
-      ``"ratings"``, where the individuals are the users).
+      ``"ratings"``, where the individuals are the users);
+    - ``"tracin_ideal"``: TracInIdeal (Pruthi et al., 2020) of the same
+      training run, logged step by step by
+      :class:`~skcorr.influence.TracInIdealRecorder` on the training rows
+      (one shared set, as ``"tracin_shared"``): the exact loss change of
+      each step, credited to the rows of its batch. It is measured before and
+      after the step and only for the rows that took it, so it is not
+      symmetric and the flows are not reciprocal by construction.
 
     Parameters
     ----------
@@ -169,6 +181,8 @@ def run_reciprocity_study(
     >>> results = run_reciprocity_study("diabetes", max_epochs=3)
     >>> float(results["scores"].loc["influence_shared", "spearman"])
     1.0
+    >>> float(results["scores"].loc["tracin_ideal", "gap"]) < 1.0
+    True
     """
     import pandas as pd
 
@@ -232,12 +246,16 @@ def run_reciprocity_study(
         flows["influence_separate"] = separate(
             plain, X[train], y_linear[train], X[test], y_linear[test]
         )
-    net = _fit_net(module, X[train], y[train], max_epochs, random_state, regression)
+    recorder = TracInIdealRecorder(X[train], y[train], groups=groups[train],
+                                   eval_groups=groups[train], store_matrix=False)
+    net = _fit_net(module, X[train], y[train], max_epochs, random_state, regression,
+                   recorder=recorder)
     tracin = TracIn(net)
     flows["tracin_shared"] = influence_flows(
         tracin, X[train], y[train], groups=groups[train], as_frame=True
     )
     flows["tracin_separate"] = separate(tracin, X[train], y[train], X[test], y[test])
+    flows["tracin_ideal"] = _frame(recorder.flows_)
     scores = pd.DataFrame({name: _scores(f) for name, f in flows.items()}).T
     scores.index.name = "setting"
     last = flows["tracin_separate"]
