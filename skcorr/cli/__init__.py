@@ -6,7 +6,7 @@ Exit codes: 0 on success, 2 on bad usage (with a one-line reason).
 import argparse
 import sys
 
-from . import _difficulty, _errors, _reciprocity, _spurious
+from . import _difficulty, _errors, _reciprocity, _report, _spurious
 from ._common import UsageError
 
 _COMMANDS = {
@@ -14,6 +14,7 @@ _COMMANDS = {
     "spurious": _spurious,
     "difficulty": _difficulty,
     "reciprocity": _reciprocity,
+    "report": _report,
 }
 
 _DESCRIPTION = """\
@@ -24,6 +25,7 @@ commands:
   spurious      how few patched examples it takes to learn a spurious pattern
   difficulty    how hard each example is, and can one run's score be trusted
   reciprocity   who gives and who gets: influence inflow, outflow, reciprocity
+  report        run all four studies and write one HTML report
 """
 
 

@@ -1,0 +1,453 @@
+"""``skcorr report``: run the four studies and write one self-contained HTML page
+with the numbers beside it as JSON and CSV."""
+
+import argparse
+import json
+import platform
+import sys
+import time
+import traceback
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from . import _difficulty, _errors, _html, _reciprocity, _spurious
+from ._common import UsageError, add_run_options, to_jsonable, write_csv
+
+STUDIES = ("errors", "spurious", "difficulty", "reciprocity")
+DATASETS = ("digits", "breast_cancer", "wine", "diabetes")
+
+# What each study runs, quick (about a minute in all on 2 cores) or full.
+SETTINGS = {
+    "quick": {
+        "spurious": {
+            "patterns": ["S3", "R2", "R3"],
+            "n_examples": [0, 1, 5, 20],
+            "models": ["logistic", "mlp"],
+            "seeds": 2,
+        },
+        "difficulty": {"seeds": 4, "epochs": 5, "n_samples": 600},
+        "reciprocity": {"max_epochs": 10, "n_individuals": 20},
+    },
+    "full": {
+        "spurious": {
+            "patterns": list(_spurious.PATTERNS),
+            "n_examples": [0, 1, 3, 5, 10, 20, 100],
+            "models": ["logistic", "mlp"],
+            "seeds": 3,
+        },
+        "difficulty": {"seeds": 10, "epochs": 10, "n_samples": None},
+        "reciprocity": {"max_epochs": 30, "n_individuals": 20},
+    },
+}
+
+_EPILOG = """\
+The error-correlation study runs on --dataset; the spurious-pattern and difficulty
+studies on digits (they need images); the reciprocity study on diabetes, or on
+breast_cancer when --dataset is breast_cancer.
+
+examples:
+  skcorr report --quick
+  skcorr report --dataset breast_cancer --out report_bc
+  skcorr report --studies errors,reciprocity --quiet
+"""
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "report",
+        help="run all four studies and write one HTML report",
+        description=(
+            "Run skcorr's four studies with sensible defaults and write a "
+            "self-contained HTML page (figures embedded, tables, settings, "
+            "versions, time per study) and the numbers as JSON and CSV."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--dataset",
+        default="digits",
+        choices=DATASETS,
+        help="data of the error-correlation study (default: digits)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("skcorr_report"),
+        help="folder to write report.html, results.json and CSV files into "
+        "(default: skcorr_report)",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller settings: about a minute"
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar and no summary"
+    )
+    parser.add_argument(
+        "--studies",
+        type=_spurious._list_of("study", str, STUDIES),
+        default=list(STUDIES),
+        help="comma-separated studies to run (default: all four)",
+    )
+    add_run_options(parser)
+    return parser
+
+
+def _namespace(args, **values):
+    return argparse.Namespace(
+        random_state=args.random_state, n_jobs=args.n_jobs, output=None, **values
+    )
+
+
+# -- the four studies: each returns (results, html body, {csv name: table}) --
+
+
+def _study_errors(args, settings):
+    from ..plotting import AggregatedRiskDisplay, ErrorCorrelationDisplay
+
+    study_args = _namespace(
+        args,
+        dataset=args.dataset,
+        scenario=None,
+        method="auto",
+        target_column="y_true",
+        test_size=0.25,
+        tolerance=None,
+    )
+    results = _errors.compute_study(study_args)
+    display = ErrorCorrelationDisplay(
+        results["matrix"], model_names=results["models"], method=results["method"]
+    ).plot()
+    body = [
+        _html.paragraph(
+            "Do my models fail together? Error correlation of models fitted on "
+            "the same data (Li, Sarna, Lin 2025). " + results["source"] + "."
+        ),
+        _html.figure(display.figure_, "Pairwise error correlation"),
+    ]
+    per_model = "error_rate" if "error_rate" in results else "rmse"
+    body.append(
+        _html.table(
+            ["model", per_model.replace("_", " ")],
+            list(zip(results["models"], results[per_model], strict=True)),
+        )
+    )
+    body.append(
+        _html.paragraph(
+            f"Mean correlation over pairs: {results['mean_correlation']:.3f}"
+        )
+    )
+    risk = results.get("aggregated_risk")
+    if risk is not None:
+        risk_display = AggregatedRiskDisplay(
+            risk["k"], risk["observed"], risk["independent"], name=args.dataset
+        ).plot()
+        body.append(
+            _html.figure(
+                risk_display.figure_,
+                "Rate of samples on which at least k models fail, observed and if "
+                "the models failed independently",
+            )
+        )
+        body.append(
+            _html.table(
+                ["k", "observed", "if independent", "ratio"],
+                list(
+                    zip(
+                        risk["k"],
+                        risk["observed"],
+                        risk["independent"],
+                        risk["ratio"],
+                        strict=True,
+                    )
+                ),
+            )
+        )
+    from ._common import matrix_table
+
+    return (
+        results,
+        "".join(body),
+        {"errors_matrix": matrix_table(results["matrix"], results["models"])},
+    )
+
+
+def _spurious_figure(summary):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    curves = {}
+    for row in summary:
+        curves.setdefault((row["model"], row["pattern"]), []).append(row)
+    for (model, pattern), rows in curves.items():
+        rows = sorted(rows, key=lambda row: row["n_examples"])
+        ax.errorbar(
+            [row["n_examples"] for row in rows],
+            [row["score"] for row in rows],
+            yerr=[np.nan_to_num(row["score_sem"]) for row in rows],
+            marker="o",
+            capsize=3,
+            label=f"{model}, {pattern}",
+        )
+    ax.set_xscale("symlog", linthresh=1)
+    ax.set_xlabel("patched training examples")
+    ax.set_ylabel("spurious score")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def _study_spurious(args, settings):
+    study_args = _namespace(
+        args, dataset="digits", target_class=0, **settings["spurious"]
+    )
+    results = _spurious.compute_study(study_args)
+    header, rows = _spurious._summary_table(results)
+    body = "".join(
+        [
+            _html.paragraph(
+                "How few examples does it take to learn a spurious pattern? A "
+                "pattern on n training digits of class 0 (labels untouched); the "
+                "spurious score is the share of test images whose class-0 "
+                "probability rises by more than 0.1 when the pattern is added "
+                "(Yang, Chou, Chaudhuri 2022)."
+            ),
+            _html.figure(
+                _spurious_figure(results["summary"]),
+                "Spurious score against the number of patched examples (mean and "
+                "standard error over seeds)",
+            ),
+            _html.table(header, rows),
+        ]
+    )
+    return results, body, {"spurious": (header, rows)}
+
+
+def _difficulty_figure(results):
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+    curves = {}
+    for row in results["runs_needed"]:
+        curves.setdefault(row["architecture"], []).append(row)
+    for name, rows in curves.items():
+        left.plot(
+            [row["n_runs"] for row in rows],
+            [row["median_rank_error"] for row in rows],
+            "o-",
+            label=name,
+        )
+    left.set_xlabel("runs averaged")
+    left.set_ylabel("median rank error")
+    left.set_title("How many runs a score needs")
+    left.legend(fontsize=8)
+    scores = next(iter(results["mean_scores"].values()))
+    columns = [c for c in scores.columns if np.ptp(scores[c].to_numpy()) > 0]
+    standardised = (scores[columns] - scores[columns].mean()) / scores[columns].std()
+    right.boxplot(
+        standardised.to_numpy(), tick_labels=columns, orientation="horizontal"
+    )
+    right.set_title("Per-example mean scores (standardised)")
+    return fig
+
+
+def _study_difficulty(args, settings):
+    study_args = _namespace(args, dataset="digits", top=10, **settings["difficulty"])
+    results = _difficulty.compute_study(study_args)
+    consistency = results["consistency"]
+    body = "".join(
+        [
+            _html.paragraph(
+                "How hard is each example, and can I trust that score? Scores from "
+                "training dynamics over seeded runs of three MLPs on digits, their "
+                "run-to-run consistency and architecture fingerprints (Kwok et al. "
+                "2024)."
+            ),
+            _html.figure(_difficulty_figure(results), "Consistency and scores"),
+            _html.paragraph("Mean Spearman correlation of one run with the others:"),
+            _html.table(
+                ["architecture", *consistency.columns],
+                [
+                    [name, *row]
+                    for name, row in zip(
+                        consistency.index, consistency.to_numpy(), strict=True
+                    )
+                ],
+            ),
+            _html.paragraph(
+                f"Architecture fingerprints, held-out accuracy (chance "
+                f"{results['chance']:.2f}):"
+            ),
+            _html.table(
+                ["examples", "selection", "accuracy"],
+                [
+                    [row["n_examples"], row["selection"], row["accuracy"]]
+                    for row in results["fingerprint"]
+                ],
+            ),
+        ]
+    )
+    return results, body, {"difficulty_scores": _difficulty._scores_table(results)}
+
+
+def _reciprocity_figure(flows):
+    import matplotlib.pyplot as plt
+
+    names = [name for name in ("influence_shared", "tracin_separate") if name in flows]
+    fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 4))
+    for ax, name in zip(np.atleast_1d(axes), names, strict=True):
+        frame = flows[name]
+        ax.scatter(frame["outflow"], frame["inflow"], s=14)
+        low = min(frame["outflow"].min(), frame["inflow"].min())
+        high = max(frame["outflow"].max(), frame["inflow"].max())
+        ax.plot([low, high], [low, high], "k--", lw=1)
+        ax.set_xlabel("outflow (what it gives)")
+        ax.set_ylabel("inflow (what it gets)")
+        ax.set_title(name)
+    return fig
+
+
+def _study_reciprocity(args, settings):
+    dataset = "breast_cancer" if args.dataset == "breast_cancer" else "diabetes"
+    study_args = _namespace(args, dataset=dataset, **settings["reciprocity"])
+    results = _reciprocity.compute_study(study_args)
+    header, rows = _reciprocity._scores_table(results["scores"])
+    body = "".join(
+        [
+            _html.paragraph(
+                f"Who gives and who gets? Rows of {dataset} split among individuals; "
+                "outflow is the influence an individual's rows have on the others, "
+                "inflow the influence the others have on it (Sundararajan & "
+                "Krichene 2022). On one shared evaluation set influence is "
+                "symmetric, so reciprocity is 1 by construction; separate "
+                "evaluation sets break it."
+            ),
+            _html.figure(
+                _reciprocity_figure(results["flows"]), "Inflow against outflow"
+            ),
+            _html.table(header, rows),
+        ]
+    )
+    return results, body, {"reciprocity": (header, rows)}
+
+
+RUNNERS = {
+    "errors": ("Do my models fail together?", _study_errors),
+    "spurious": ("How few examples teach a spurious pattern?", _study_spurious),
+    "difficulty": ("How hard is each example?", _study_difficulty),
+    "reciprocity": ("Who gives and who gets?", _study_reciprocity),
+}
+
+
+def _versions():
+    versions = {"python": platform.python_version()}
+    for package in (
+        "skcorr",
+        "numpy",
+        "scipy",
+        "scikit-learn",
+        "joblib",
+        "torch",
+        "skorch",
+        "matplotlib",
+        "pandas",
+    ):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def _progress(total, quiet):
+    from tqdm.auto import tqdm
+
+    return tqdm(
+        total=total,
+        desc="skcorr report",
+        unit="study",
+        disable=quiet or not sys.stderr.isatty(),
+        file=sys.stderr,
+    )
+
+
+def build_report(args):
+    """Run the studies and write the report; return ``(paths, failures)``."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    mode = "quick" if args.quick else "full"
+    settings = SETTINGS[mode]
+    out = args.out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create --out folder {out}: {exc}") from exc
+    sections, numbers, timings, failures = [], {}, {}, {}
+    with _progress(len(args.studies), args.quiet) as progress:
+        for name in args.studies:
+            title, runner = RUNNERS[name]
+            progress.set_postfix_str(name)
+            start = time.perf_counter()
+            try:
+                results, body, tables = runner(args, settings)
+            except UsageError:
+                raise
+            except Exception as exc:  # shown in the page; the exit code says so
+                failures[name] = f"{type(exc).__name__}: {exc}"
+                body = (
+                    _html.paragraph(f"This study failed: {failures[name]}", "failed")
+                    + f"<pre>{_html.escape(traceback.format_exc())}</pre>"
+                )
+                results, tables = None, {}
+            timings[name] = time.perf_counter() - start
+            body += _html.paragraph(f"Took {timings[name]:.1f} s.", "note")
+            sections.append((title, body))
+            numbers[name] = results
+            for table_name, (header, rows) in tables.items():
+                write_csv(out / f"{table_name}.csv", header, rows)
+            progress.update(1)
+    run_settings = {
+        "mode": mode,
+        "dataset": args.dataset,
+        "random_state": args.random_state,
+        "n_jobs": args.n_jobs,
+        "studies": list(args.studies),
+        **{study: settings[study] for study in settings if study in args.studies},
+    }
+    versions = _versions()
+    sections.append(
+        (
+            "Settings and versions",
+            _html.table(
+                ["setting", "value"],
+                [[key, json.dumps(value)] for key, value in run_settings.items()],
+            )
+            + _html.table(["package", "version"], list(versions.items()))
+            + _html.table(["study", "seconds"], [[k, v] for k, v in timings.items()]),
+        )
+    )
+    page = _html.page("skcorr report: how are my models correlated?", sections)
+    (out / "report.html").write_text(page, encoding="utf-8")
+    payload = {
+        "settings": run_settings,
+        "versions": versions,
+        "seconds": timings,
+        "failures": failures,
+        "results": numbers,
+    }
+    (out / "results.json").write_text(
+        json.dumps(to_jsonable(payload), indent=2) + "\n", encoding="utf-8"
+    )
+    return out / "report.html", failures
+
+
+def run(args):
+    """Run ``skcorr report``; 0 when every study ran, 1 when one failed."""
+    report, failures = build_report(args)
+    if not args.quiet:
+        print(f"wrote {report} and the numbers beside it ({report.parent}/)")
+        for name, reason in failures.items():
+            print(f"study {name} failed: {reason}", file=sys.stderr)
+    return 1 if failures else 0
