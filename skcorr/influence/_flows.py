@@ -199,8 +199,8 @@ def influence_flows(
         return _frame(flows) if as_frame else flows
     if not isinstance(influence, BilinearInfluence):
         raise TypeError(
-            "influence must be a TracIn or LinearInfluence object, a fitted "
-            "TracInIdealRecorder or an (n_eval, n_train) matrix; got "
+            "influence must be a TracIn, LinearInfluence or fitted "
+            "TracInIdealRecorder object, or an (n_eval, n_train) matrix; got "
             f"{type(influence).__name__}."
         )
     if X is None or y is None:

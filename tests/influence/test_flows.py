@@ -96,7 +96,7 @@ def test_multinomial_flows_as_frame():
 def test_errors_name_the_problem():
     X, y, model = _diabetes_ridge()
     influence = LinearInfluence(model).fit(X, y)
-    with pytest.raises(TypeError, match="TracIn or LinearInfluence"):
+    with pytest.raises(TypeError, match="TracIn, LinearInfluence or fitted"):
         influence_flows(model, X, y)
     with pytest.raises(ValueError, match="one label per row"):
         influence_flows(influence, X, y, groups=[0, 1])
