@@ -16,7 +16,7 @@ $(INSTALLED): setup.cfg pyproject.toml
 	touch $@
 
 demo: $(INSTALLED)
-	$(VENV)/bin/skcorr errors
+	$(VENV)/bin/skcorr report --out skcorr_report
 
 test: $(INSTALLED)
 	$(PY) -m ruff check .
