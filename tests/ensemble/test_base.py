@@ -39,21 +39,6 @@ def test_same_random_state_same_predictions_for_any_n_jobs():
     )
 
 
-def test_same_predictions_under_the_dask_backend():
-    distributed = pytest.importorskip("distributed")
-    expected = _ensemble(n_jobs=1).fit(X, y).predict_proba_all(X)
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster, distributed.Client(cluster):
-        with joblib.parallel_config(backend="dask"):
-            on_dask = _ensemble(n_jobs=2).fit(X, y)
-            labels_on_dask = on_dask.predict_all(X)
-    # Predicting outside dask: a forest's own threaded averaging can differ in
-    # the last bit from one thread pool to another; the fitted members may not.
-    np.testing.assert_array_equal(on_dask.predict_proba_all(X), expected)
-    np.testing.assert_array_equal(labels_on_dask, on_dask.predict_all(X))
-
-
 def test_fitted_ensemble_pickles_and_clones():
     ensemble = _ensemble().fit(X, y)
     restored = pickle.loads(pickle.dumps(ensemble))
