@@ -25,5 +25,7 @@ def test_setup_commands_match_makefile_and_ci():
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^demo: ", makefile, re.MULTILINE)
     assert re.search(r"^test: ", makefile, re.MULTILINE)
-    assert "torch==$(TORCH_VERSION)" in makefile and "TORCH_VERSION ?= 2.13.0" in makefile
+    assert (
+        "torch==$(TORCH_VERSION)" in makefile and "TORCH_VERSION ?= 2.13.0" in makefile
+    )
     assert "make test" in (ROOT / ".ci" / "run").read_text()
