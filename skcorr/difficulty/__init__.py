@@ -32,7 +32,10 @@ from ._dynamics import (
 )
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
 from ._estimator import ExampleDifficulty
-from ._fingerprint import ArchitectureFingerprinter
+from ._fingerprint import (
+    ArchitectureFingerprinter,
+    leave_one_architecture_out_score,
+)
 from ._pointwise import (
     accuracy,
     confidence,
@@ -55,6 +58,7 @@ _LAZY = {
 
 __all__ = [
     "ArchitectureFingerprinter",
+    "leave_one_architecture_out_score",
     "ExampleDifficulty",
     "accuracy",
     "area_under_margin",

@@ -11,7 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from ._consistency import difficulty_pca, run_consistency, runs_needed
 from ._estimator import ExampleDifficulty
-from ._fingerprint import ArchitectureFingerprinter
+from ._fingerprint import ArchitectureFingerprinter, leave_one_architecture_out_score
 
 STUDY_SCORES = ("loss", "margin", "el2n", "area_under_margin", "forgetting_events",
                 "iteration_learned", "cartography_confidence")
@@ -61,7 +61,10 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     n grows, the share of the first principal component of the
     quantile-normalised mean scores, and the held-out accuracy of
     :class:`ArchitectureFingerprinter` for each number of examples, against
-    the random-example and aggregate baselines (runs split 50/50).
+    the random-example and aggregate baselines (runs split 50/50), and, with
+    three architectures or more, with the examples selected without the
+    architecture being classified
+    (:func:`leave_one_architecture_out_score`).
 
     Parameters
     ----------
@@ -94,9 +97,11 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         others), ``runs_needed`` (DataFrame: architecture, n_runs,
         median_rank_error, for the first score), ``first_component_share``
         (dict: architecture -> float), ``score_correlation`` (DataFrame, first
-        architecture), ``fingerprint`` (DataFrame: n_examples, selection,
-        accuracy), ``chance`` (float) and ``sample_indices`` (rows of the
-        dataset that were used, in the order of the per-example scores).
+        architecture), ``fingerprint`` (DataFrame: n_examples, selection
+        in ``"t_test"``, ``"random"``, ``"aggregate"`` and, with three
+        architectures or more, ``"t_test_leave_one_out"``; accuracy),
+        ``chance`` (float) and ``sample_indices`` (rows of the dataset that
+        were used, in the order of the per-example scores).
 
     Examples
     --------
@@ -175,6 +180,16 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
             ).fit(runs_train, arch_train)
             rows.append({"n_examples": k, "selection": selection,
                          "accuracy": model.score(runs_test, arch_test)})
+        if len(difficulty) >= 3:  # selection that never saw the run's architecture
+            template = ArchitectureFingerprinter(
+                n_examples=k, n_scores=len(scores),
+                random_state=rng.randint(2**31 - 1),
+            )
+            left_out = leave_one_architecture_out_score(
+                template, runs_train, arch_train, runs_test, arch_test
+            )
+            rows.append({"n_examples": k, "selection": "t_test_leave_one_out",
+                         "accuracy": left_out.accuracy})
     return Bunch(
         difficulty=difficulty,
         consistency=consistency,

@@ -21,6 +21,18 @@ def test_small_study_has_every_result():
     assert np.isfinite(results.fingerprint["accuracy"]).all()
 
 
+def test_three_architectures_add_leave_one_architecture_out_rows():
+    archs = {name: MLPClassifier(size, learning_rate_init=0.01)
+             for name, size in [("a", (4,)), ("b", (8,)), ("c", (4, 4))]}
+    results = run_difficulty_study(n_runs=4, n_epochs=2, n_samples=60,
+                                   architectures=archs, scores=["loss"],
+                                   n_examples=[3], random_state=0)
+    table = results.fingerprint.set_index("selection")["accuracy"]
+    assert list(table.index) == ["t_test", "random", "aggregate",
+                                 "t_test_leave_one_out"]
+    assert 0.0 <= table["t_test_leave_one_out"] <= 1.0
+
+
 def test_needs_two_architectures():
     with pytest.raises(ValueError, match="at least two architectures"):
         run_difficulty_study(n_runs=4, n_epochs=1, n_samples=50,
