@@ -14,7 +14,7 @@ h2 { margin-top: 2em; border-bottom: 1px solid #bbb; }
 table { border-collapse: collapse; margin: .8em 0; font-size: .9em; }
 th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: right; }
 th { background: #f0f0f0; }
-td:first-child, th:first-child { text-align: left; }
+td:first-child, th:first-child, td.text { text-align: left; }
 figure { margin: 1em 0; }
 figure img { max-width: 100%; }
 figcaption { font-size: .9em; color: #555; }
@@ -41,8 +41,7 @@ def table(header, rows):
     """An HTML table from a header and rows of cells."""
     head = "".join(f"<th>{escape(cell)}</th>" for cell in header)
     body = "".join(
-        "<tr>" + "".join(f"<td>{escape(format_value(c))}</td>" for c in row) + "</tr>"
-        for row in rows
+        "<tr>" + "".join(_cell(cell) for cell in row) + "</tr>" for row in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -59,6 +58,12 @@ def figure(fig, caption):
         f'<figure><img alt="{escape(caption)}" src="data:image/png;base64,{encoded}">'
         f"<figcaption>{escape(caption)}</figcaption></figure>"
     )
+
+
+def _cell(value):
+    numeric = isinstance(value, int | float | np.integer | np.floating)
+    css = "" if numeric else ' class="text"'
+    return f"<td{css}>{escape(format_value(value))}</td>"
 
 
 def paragraph(text, css_class=None):

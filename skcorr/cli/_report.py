@@ -174,28 +174,12 @@ def _study_errors(args, settings):
     )
 
 
-def _spurious_figure(summary):
-    import matplotlib.pyplot as plt
+def _spurious_figure(runs):
+    import pandas as pd
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    curves = {}
-    for row in summary:
-        curves.setdefault((row["model"], row["pattern"]), []).append(row)
-    for (model, pattern), rows in curves.items():
-        rows = sorted(rows, key=lambda row: row["n_examples"])
-        ax.errorbar(
-            [row["n_examples"] for row in rows],
-            [row["score"] for row in rows],
-            yerr=[np.nan_to_num(row["score_sem"]) for row in rows],
-            marker="o",
-            capsize=3,
-            label=f"{model}, {pattern}",
-        )
-    ax.set_xscale("symlog", linthresh=1)
-    ax.set_xlabel("patched training examples")
-    ax.set_ylabel("spurious score")
-    ax.legend(fontsize=8)
-    return fig
+    from ..plotting import SpuriousCurveDisplay
+
+    return SpuriousCurveDisplay.from_results(pd.DataFrame(runs)).figure_
 
 
 def _study_spurious(args, settings):
@@ -214,7 +198,7 @@ def _study_spurious(args, settings):
                 "(Yang, Chou, Chaudhuri 2022)."
             ),
             _html.figure(
-                _spurious_figure(results["summary"]),
+                _spurious_figure(results["runs"]),
                 "Spurious score against the number of patched examples (mean and "
                 "standard error over seeds)",
             ),
@@ -242,13 +226,11 @@ def _difficulty_figure(results):
     left.set_ylabel("median rank error")
     left.set_title("How many runs a score needs")
     left.legend(fontsize=8)
-    scores = next(iter(results["mean_scores"].values()))
-    columns = [c for c in scores.columns if np.ptp(scores[c].to_numpy()) > 0]
-    standardised = (scores[columns] - scores[columns].mean()) / scores[columns].std()
-    right.boxplot(
-        standardised.to_numpy(), tick_labels=columns, orientation="horizontal"
-    )
-    right.set_title("Per-example mean scores (standardised)")
+    from ..plotting import DifficultyDisplay
+
+    first = next(iter(results["mean_scores"].values()))
+    varying = [c for c in first.columns if np.ptp(first[c].to_numpy()) > 0]
+    DifficultyDisplay.from_scores(first[varying], kind="distribution", ax=right)
     return fig
 
 
@@ -294,17 +276,13 @@ def _study_difficulty(args, settings):
 def _reciprocity_figure(flows):
     import matplotlib.pyplot as plt
 
+    from ..plotting import FlowDisplay
+
     names = [name for name in ("influence_shared", "tracin_separate") if name in flows]
-    fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 4))
+    fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 4.2))
     for ax, name in zip(np.atleast_1d(axes), names, strict=True):
-        frame = flows[name]
-        ax.scatter(frame["outflow"], frame["inflow"], s=14)
-        low = min(frame["outflow"].min(), frame["inflow"].min())
-        high = max(frame["outflow"].max(), frame["inflow"].max())
-        ax.plot([low, high], [low, high], "k--", lw=1)
-        ax.set_xlabel("outflow (what it gives)")
-        ax.set_ylabel("inflow (what it gets)")
-        ax.set_title(name)
+        FlowDisplay.from_flows(flows[name], ax=ax).ax_.set_title(name)
+    fig.tight_layout()
     return fig
 
 
