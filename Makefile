@@ -12,15 +12,17 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet torch==$(TORCH_VERSION)
-	$(PY) -m pip install --quiet -e ".[torch,plot,test,bench]"
+	$(PY) -m pip install --quiet -e ".[torch,plot,test,bench,docs]"
 	touch $@
 
 demo: $(INSTALLED)
 	$(VENV)/bin/skcorr report --out skcorr_report
 
+# The tests, then the documentation built warning-free (gallery listed, not run).
 test: $(INSTALLED)
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+	SKCORR_QUICK_DOCS=1 $(VENV)/bin/sphinx-build -W -q -b html doc doc/_build/html
 
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
@@ -31,6 +33,6 @@ bench: $(INSTALLED)
 clean:
 	rm -rf $(VENV) build *.egg-info
 
+# The documentation with every gallery example run.
 docs: $(INSTALLED)
-	$(PY) -m pip install --quiet -e ".[docs]"
-	SKCORR_QUICK_DOCS=$(QUICK_DOCS) $(VENV)/bin/sphinx-build -b html doc doc/_build/html
+	$(VENV)/bin/sphinx-build -W -b html doc doc/_build/html
