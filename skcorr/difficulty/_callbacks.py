@@ -1,9 +1,12 @@
 """The skorch callback that records training dynamics (imports skorch)."""
 
 import numpy as np
+import torch
 from skorch.callbacks import Callback
 
 from ._recording import DynamicsBuffer
+
+_INFER_BLOCK = 4096
 
 
 class TrainingDynamics(Callback):
@@ -101,12 +104,12 @@ class TrainingDynamics(Callback):
         epoch = len(net.history)
         if epoch % self.every:
             return
+        outputs = self._outputs(net)
         if self.record_logits:
-            outputs = net.forward(self._X, training=False)
-            logits = outputs.detach().cpu().double().numpy()
+            self._buffers["logits"].append(outputs.detach().cpu().double().numpy())
+        if outputs is not None:
             nonlinearity = net._get_predict_nonlinearity()
             proba = nonlinearity(outputs).detach().cpu().double().numpy()
-            self._buffers["logits"].append(logits)
         else:
             proba = np.asarray(net.predict_proba(self._X), dtype=np.float64)
         self._buffers["proba"].append(proba)
@@ -115,6 +118,34 @@ class TrainingDynamics(Callback):
             loss = -np.log(np.clip(p_y, np.finfo(np.float64).eps, 1.0))
             self._buffers["loss"].append(loss[:, None])
         self.epochs_.append(epoch)
+
+    def _outputs(self, net):
+        """The module's outputs on the recording set, in evaluation mode.
+
+        Arrays and tensors go to the module in blocks of
+        ``_INFER_BLOCK`` rows, skipping the DataLoader, whose per-row
+        indexing and collation cost as much as a training epoch for small
+        nets; other inputs (dicts, Datasets) take ``net.forward`` (None is
+        returned for them when only probabilities are wanted, so that
+        ``predict_proba`` handles them).
+        """
+        X = self._X
+        if not (isinstance(X, np.ndarray) or torch.is_tensor(X)):
+            return net.forward(X, training=False) if self.record_logits else None
+        module = net.module_
+        was_training = module.training
+        module.eval()
+        blocks = []
+        try:
+            with torch.no_grad():
+                for start in range(0, len(X), _INFER_BLOCK):
+                    output = net.infer(X[start:start + _INFER_BLOCK])
+                    if isinstance(output, tuple):  # as predict_proba: the first
+                        output = output[0]
+                    blocks.append(output)
+        finally:
+            module.train(was_training)
+        return torch.cat(blocks)
 
     def _result(self, name):
         buffers = getattr(self, "_buffers", None)

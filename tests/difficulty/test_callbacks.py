@@ -48,3 +48,33 @@ def test_record_dynamics_dispatches_to_the_callback():
     result = record_dynamics(_net(), X, y, n_epochs=3, every=2)
     assert result.dynamics.shape == (40, 1, 2) and result.epochs == [2]
     np.testing.assert_array_equal(result.y, y)
+
+
+class _DictInput(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.dense = torch.nn.Linear(4, 2)
+        self.dropout = torch.nn.Dropout(0.5)
+
+    def forward(self, a, b):
+        return torch.nn.functional.softmax(
+            self.dense(self.dropout(torch.cat([a, b], dim=1))), dim=-1)
+
+
+def test_dict_inputs_and_dropout_record_predict_proba_in_every_path():
+    X, y = _data()
+    X_dict = {"a": X[:, :2], "b": X[:, 2:]}
+    for inputs in (X, torch.as_tensor(X), X_dict):  # block path, then forward
+        callback = TrainingDynamics()
+        torch.manual_seed(0)
+        data = inputs if not isinstance(inputs, dict) else X_dict
+        net = skorch.NeuralNetClassifier(
+            _DictInput if isinstance(inputs, dict) else torch.nn.Sequential(
+                torch.nn.Linear(4, 2), torch.nn.Dropout(0.5),
+                torch.nn.Softmax(dim=-1)),
+            max_epochs=2, lr=0.1, batch_size=8, train_split=None, verbose=0,
+            callbacks=[callback],
+        ).fit(data, y)
+        # evaluation mode: dropout off, so the record is what predict_proba says
+        np.testing.assert_allclose(callback.dynamics_[:, -1],
+                                   net.predict_proba(data), rtol=1e-6)
