@@ -225,6 +225,14 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
             blocks, y_index,
             exclude=excluded if self.selection == "t_test" else (),
         )
+        if self.n_examples > n_total:
+            # As SelectKBest does for k > n_features: keep them all, and say so.
+            warnings.warn(
+                f"n_examples={self.n_examples} is more than the {n_total} examples "
+                "the runs have: all of them are used.",
+                UserWarning,
+                stacklevel=2,
+            )
         n_keep = min(self.n_examples, n_total)
         rng = check_random_state(self.random_state)
         if self.selection == "t_test":

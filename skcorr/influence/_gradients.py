@@ -92,6 +92,11 @@ def check_inputs(X, y):
     for values, what in ((X, "X"), (y, "y")):
         array = values.detach().cpu().numpy() if torch.is_tensor(values) else values
         array = np.asarray(array)
+        if array.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{what} must be numeric; got dtype {array.dtype}. Encode class "
+                "labels as integers 0..n_classes-1 (sklearn's LabelEncoder)."
+            )
         if array.dtype.kind == "f" and not np.isfinite(array).all():
             raise ValueError(f"{what} contains NaN or infinite values.")
     return n_samples
@@ -189,7 +194,16 @@ def gradient_batches(
             rows = slice(start, min(start + batch_size, n_samples))
             xb = as_tensor(X[rows], device, float_dtype)
             yb = as_tensor(y[rows], device, float_dtype)
-            gradients = per_example_grad(trainable, xb, yb)
+            try:
+                gradients = per_example_grad(trainable, xb, yb)
+            except (RuntimeError, IndexError) as exc:
+                raise ValueError(
+                    "The module could not compute the loss of these examples "
+                    f"(X rows of shape {tuple(xb.shape[1:])}, y of dtype "
+                    f"{yb.dtype}): check that X has the number of features the "
+                    "module expects and that class labels are integers in "
+                    f"0..n_outputs-1. The module said: {exc}"
+                ) from exc
             if projection is not None:
                 block = projection(gradients)
             else:
