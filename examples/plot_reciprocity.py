@@ -28,7 +28,7 @@ set.
 # before and after every SGD step and credits the change to the rows of the
 # batch (divided by the batch size), so what an individual gives is measured
 # at the steps that used its rows, and what it gets at every other step.
-from skcorr.influence._study import run_reciprocity_study
+from skcorr.influence import run_reciprocity_study
 
 diabetes = run_reciprocity_study("diabetes", n_individuals=20, max_epochs=15)
 print(diabetes["scores"].round(3))

@@ -24,8 +24,9 @@ from skcorr.spurious import (
     SpuriousInjector,
     influence_removal,
     make_pattern,
+    run_spurious_study,
+    summarize_spurious_study,
 )
-from skcorr.spurious._study import run_spurious_study, summarize_spurious_study
 
 X, y = load_digits(return_X_y=True)
 for name in ("S1", "S3", "R1", "R3", "core"):

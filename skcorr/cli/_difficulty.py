@@ -70,7 +70,7 @@ def add_parser(subparsers):
 
 
 def compute_study(args):
-    from ..difficulty._study import run_difficulty_study
+    from ..difficulty import run_difficulty_study
 
     if args.seeds < 4:
         raise UsageError(f"--seeds must be at least 4; got {args.seeds}")

@@ -70,7 +70,7 @@ def add_parser(subparsers):
 
 
 def compute_study(args):
-    from ..influence._study import run_reciprocity_study
+    from ..influence import run_reciprocity_study
 
     if args.n_individuals < 2:
         raise UsageError(

@@ -99,7 +99,7 @@ def add_parser(subparsers):
 
 
 def compute_study(args):
-    from ..spurious._study import run_spurious_study, summarize_spurious_study
+    from ..spurious import run_spurious_study, summarize_spurious_study
 
     if args.seeds < 1:
         raise UsageError(f"--seeds must be at least 1; got {args.seeds}")

@@ -48,6 +48,7 @@ from ._pointwise import (
 from ._prototypes import prototype_distance
 from ._recording import record_dynamics
 from ._scorer import make_difficulty_scorer
+from ._study import run_difficulty_study
 
 _LAZY = {
     "grand": "._gradients",
@@ -79,6 +80,7 @@ __all__ = [
     "difficulty_pca",
     "rank_error",
     "run_consistency",
+    "run_difficulty_study",
     "runs_needed",
     "score_correlation",
     "record_dynamics",

@@ -105,7 +105,7 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
 
     Examples
     --------
-    >>> from skcorr.difficulty._study import run_difficulty_study
+    >>> from skcorr.difficulty import run_difficulty_study
     >>> from sklearn.neural_network import MLPClassifier
     >>> results = run_difficulty_study(
     ...     n_runs=4, n_epochs=2, n_samples=100, n_examples=[5], scores=["loss"],

@@ -20,6 +20,7 @@ from ._flows import influence_flows
 from ._gradients import per_example_gradients
 from ._linear import LinearInfluence
 from ._reciprocity import make_reciprocity_scorer, reciprocity_score
+from ._study import run_reciprocity_study
 from ._tracin import TracIn
 from ._tracin_ideal import TracInIdealRecorder
 
@@ -32,4 +33,5 @@ __all__ = [
     "make_reciprocity_scorer",
     "per_example_gradients",
     "reciprocity_score",
+    "run_reciprocity_study",
 ]

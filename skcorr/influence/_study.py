@@ -177,7 +177,7 @@ def run_reciprocity_study(
 
     Examples
     --------
-    >>> from skcorr.influence._study import run_reciprocity_study
+    >>> from skcorr.influence import run_reciprocity_study
     >>> results = run_reciprocity_study("diabetes", max_epochs=3)
     >>> float(results["scores"].loc["influence_shared", "spearman"])
     1.0

@@ -18,6 +18,7 @@ from ._score import (
     spurious_score,
     spurious_significance,
 )
+from ._study import run_spurious_study, summarize_spurious_study
 from ._transformer import SpuriousPatternTransformer
 
 _LAZY = {
@@ -35,8 +36,10 @@ __all__ = [
     "influence_removal",
     "make_pattern",
     "make_spurious_scorer",
+    "run_spurious_study",
     "spurious_score",
     "spurious_significance",
+    "summarize_spurious_study",
     *_LAZY,
 ]
 

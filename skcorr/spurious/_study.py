@@ -156,7 +156,7 @@ def run_spurious_study(
 
     Examples
     --------
-    >>> from skcorr.spurious._study import run_spurious_study
+    >>> from skcorr.spurious import run_spurious_study
     >>> results = run_spurious_study(patterns=("S3",), n_examples=(0, 20),
     ...                              models=("logistic",), n_seeds=1)
     >>> len(results["score"])
