@@ -1,5 +1,6 @@
 """What the commands share: usage errors, input data, tables and output files."""
 
+import argparse
 import csv
 import json
 from pathlib import Path
@@ -17,6 +18,22 @@ FORMATS = ("table", "json", "csv")
 
 class UsageError(ValueError):
     """Bad input from the command line: reported in one line, exit code 2."""
+
+
+def at_least(minimum):
+    """An argparse ``type``: an integer no smaller than ``minimum``."""
+
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}; got {value}")
+        return value
+
+    parse.__name__ = f"integer >= {minimum}"
+    return parse
 
 
 def load_sklearn_dataset(name):

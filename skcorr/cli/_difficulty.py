@@ -5,9 +5,9 @@ import argparse
 import time
 
 from ._common import (
-    UsageError,
     add_output_options,
     add_run_options,
+    at_least,
     check_output_path,
     emit,
     format_table,
@@ -48,16 +48,16 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--seeds",
-        type=int,
+        type=at_least(4),
         default=10,
         help="seeded runs per architecture, at least 4 (default: 10)",
     )
     parser.add_argument(
-        "--epochs", type=int, default=10, help="epochs per run (default: 10)"
+        "--epochs", type=at_least(1), default=10, help="epochs per run (default: 10)"
     )
     parser.add_argument(
         "--n-samples",
-        type=int,
+        type=at_least(10),
         default=None,
         help="use a random subset of this many examples (default: all)",
     )
@@ -72,12 +72,6 @@ def add_parser(subparsers):
 def compute_study(args):
     from ..difficulty import run_difficulty_study
 
-    if args.seeds < 4:
-        raise UsageError(f"--seeds must be at least 4; got {args.seeds}")
-    if args.epochs < 1:
-        raise UsageError(f"--epochs must be at least 1; got {args.epochs}")
-    if args.n_samples is not None and args.n_samples < 10:
-        raise UsageError(f"--n-samples must be at least 10; got {args.n_samples}")
     start = time.perf_counter()
     study = run_difficulty_study(
         args.dataset,

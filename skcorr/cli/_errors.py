@@ -11,6 +11,7 @@ from ._common import (
     UsageError,
     add_output_options,
     add_run_options,
+    at_least,
     check_output_path,
     emit,
     format_table,
@@ -88,7 +89,7 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--seeds",
-        type=int,
+        type=at_least(2),
         default=5,
         help="members per algorithm or setting in a --scenario (default: 5)",
     )
@@ -183,8 +184,6 @@ def _run_scenario(args):
     """Fit a scenario's members; ``(y_true, Y_pred, names, source, summary)``."""
     from ..ensemble import run_scenario
 
-    if args.seeds < 2:
-        raise UsageError(f"--seeds must be at least 2; got {args.seeds}")
     scenario = run_scenario(
         args.scenario,
         random_state=args.random_state,

@@ -5,9 +5,9 @@ import argparse
 import time
 
 from ._common import (
-    UsageError,
     add_output_options,
     add_run_options,
+    at_least,
     check_output_path,
     emit,
     format_table,
@@ -54,13 +54,13 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--n-individuals",
-        type=int,
+        type=at_least(2),
         default=20,
         help="individuals the tabular rows are split among (default: 20)",
     )
     parser.add_argument(
         "--max-epochs",
-        type=int,
+        type=at_least(1),
         default=30,
         help="training epochs of the net traced by TracIn (default: 30)",
     )
@@ -72,12 +72,6 @@ def add_parser(subparsers):
 def compute_study(args):
     from ..influence import run_reciprocity_study
 
-    if args.n_individuals < 2:
-        raise UsageError(
-            f"--n-individuals must be at least 2; got {args.n_individuals}"
-        )
-    if args.max_epochs < 1:
-        raise UsageError(f"--max-epochs must be at least 1; got {args.max_epochs}")
     start = time.perf_counter()
     results = run_reciprocity_study(
         args.dataset,

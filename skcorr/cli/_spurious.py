@@ -8,6 +8,7 @@ from ._common import (
     UsageError,
     add_output_options,
     add_run_options,
+    at_least,
     check_output_path,
     emit,
     format_table,
@@ -91,7 +92,7 @@ def add_parser(subparsers):
         "--target-class", type=int, default=0, help="class whose images are patched"
     )
     parser.add_argument(
-        "--seeds", type=int, default=3, help="data seeds per cell (default: 3)"
+        "--seeds", type=at_least(1), default=3, help="data seeds per cell (default: 3)"
     )
     add_run_options(parser)
     add_output_options(parser)
@@ -101,8 +102,6 @@ def add_parser(subparsers):
 def compute_study(args):
     from ..spurious import run_spurious_study, summarize_spurious_study
 
-    if args.seeds < 1:
-        raise UsageError(f"--seeds must be at least 1; got {args.seeds}")
     if min(args.n_examples) < 0:
         raise UsageError("--n-examples must be counts >= 0")
     start = time.perf_counter()
