@@ -575,7 +575,7 @@ INFLUENCE_CASES = [
     ("features", lambda: influence.LinearInfluence(LOGISTIC).fit(X[:, :3], y),
      ValueError, "X has 3 features, but the estimator was fitted with 4"),
     ("lengths", lambda: influence.LinearInfluence(LOGISTIC).fit(X, y[:5]),
-     ValueError, r"y must have shape \(30,\); got \(5,\)"),
+     ValueError, "X and y have different numbers of rows: 30 and 5"),
     ("NaN X", lambda: influence.LinearInfluence(LOGISTIC).fit(X_NAN, y),
      ValueError, "Input X contains NaN"),
     ("NaN y", lambda: influence.LinearInfluence(Ridge().fit(X, y)).fit(

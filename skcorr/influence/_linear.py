@@ -4,7 +4,8 @@ import numpy as np
 from scipy.linalg import pinvh
 from scipy.special import expit, softmax
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from ._base import BilinearInfluence
 
@@ -42,6 +43,26 @@ def _logistic_l2_strength(estimator):
             f"Influence functions need an L2 or no penalty; got penalty={penalty!r}."
         )
     return 1.0 / estimator.C
+
+
+# Rows handled at once: per-row gradients and Hessian factors of one block.
+ROW_BLOCK = 4096
+
+
+def _row_blocks(X, y):
+    """Yield ``(rows, X[rows], y[rows])`` in blocks; a memmap stays on disk.
+
+    Empty input still yields one (empty) block, so that it is validated.
+    """
+    n_samples = _num_samples(X)
+    if len(y) != n_samples:
+        raise ValueError(
+            f"X and y have different numbers of rows: {n_samples} and {len(y)}."
+        )
+    for start in range(0, max(n_samples, 1), ROW_BLOCK):
+        rows = slice(start, min(start + ROW_BLOCK, n_samples))
+        indices = np.arange(rows.start, rows.stop)
+        yield rows, _safe_indexing(X, indices), _safe_indexing(y, indices)
 
 
 class LinearInfluence(BilinearInfluence):
@@ -241,8 +262,10 @@ class LinearInfluence(BilinearInfluence):
         -------
         self
         """
-        _, factors = self._gradients_and_factors(X, y)
-        hessian = np.einsum("nam,nbm->ab", factors, factors)
+        hessian = 0.0
+        for _, X_block, y_block in _row_blocks(X, y):
+            _, factors = self._gradients_and_factors(X_block, y_block)
+            hessian = hessian + np.einsum("nam,nbm->ab", factors, factors)
         hessian[np.diag_indices_from(hessian)] += self._penalty_diagonal
         self.hessian_ = hessian
         self.inverse_hessian_ = pinvh(hessian)
@@ -283,12 +306,14 @@ class LinearInfluence(BilinearInfluence):
         return change
 
     def feature_blocks(self, X, y, role="train"):
-        """Yield one block: loss gradients (eval) or parameter changes (train)."""
-        if role == "train":
-            features = self.leave_one_out_change(X, y)
-        elif role == "eval":
-            self._check_fitted()
-            features = self._gradients_and_factors(X, y)[0]
-        else:
+        """Yield blocks of rows: loss gradients (eval) or parameter changes
+        (train), ``ROW_BLOCK`` rows at a time so that memory stays bounded."""
+        if role not in ("train", "eval"):
             raise ValueError(f"role must be 'train' or 'eval'; got {role!r}.")
-        yield 0, 1.0, slice(0, features.shape[0]), features
+        for rows, X_block, y_block in _row_blocks(X, y):
+            if role == "train":
+                features = self.leave_one_out_change(X_block, y_block)
+            else:
+                self._check_fitted()
+                features = self._gradients_and_factors(X_block, y_block)[0]
+            yield 0, 1.0, rows, features

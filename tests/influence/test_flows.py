@@ -106,3 +106,26 @@ def test_errors_name_the_problem():
         influence_flows(influence, X, y, X_eval=X[:5], y_eval=y[:5])
     with pytest.raises(ValueError, match="need X_eval"):
         influence_flows(influence, X, y, y_eval=y)
+
+
+def test_linear_flows_in_row_blocks_equal_one_block(monkeypatch, tmp_path):
+    """Blocks of rows (and a memmap on disk) give the flows of one block."""
+    import numpy as np
+    from sklearn.linear_model import Ridge
+
+    from skcorr.influence import LinearInfluence, _linear, influence_flows
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 4))
+    y = X @ [1.0, -2.0, 0.5, 0.0] + rng.normal(size=300)
+    groups = rng.randint(0, 12, size=300)
+    model = Ridge(alpha=1.0).fit(X, y)
+    whole = influence_flows(LinearInfluence(model).fit(X, y), X, y, groups=groups)
+    stored = np.memmap(tmp_path / "X.dat", dtype=X.dtype, mode="w+", shape=X.shape)
+    stored[:] = X
+    monkeypatch.setattr(_linear, "ROW_BLOCK", 7)
+    blocked = influence_flows(
+        LinearInfluence(model).fit(stored, y), stored, y, groups=groups
+    )
+    for key in ("self_influence", "inflow", "outflow"):
+        np.testing.assert_allclose(blocked[key], whole[key], rtol=1e-10)
