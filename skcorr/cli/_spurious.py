@@ -3,6 +3,9 @@ spurious pattern (Yang, Chou, Chaudhuri 2022)."""
 
 import argparse
 import time
+from pathlib import Path
+
+import numpy as np
 
 from ._common import (
     UsageError,
@@ -25,6 +28,7 @@ patterns (on the 8x8 digits, scaled from the study's 28x28 sizes):
 
 examples:
   skcorr spurious
+  skcorr spurious --dataset my_images.npz --patterns S1,S3 --target-class 3
   skcorr spurious --patterns S3,R3 --n-examples 0,1,5,20 --seeds 5
   skcorr spurious --models mlp --format csv --output spurious.csv
 """
@@ -67,8 +71,9 @@ def add_parser(subparsers):
     parser.add_argument(
         "--dataset",
         default="digits",
-        choices=("digits",),
-        help="scikit-learn's 8x8 digits (default)",
+        help="scikit-learn's 8x8 digits (default), or a .npz file of your own "
+        "images: arrays X (n_samples, n_pixels), y, image_shape (e.g. [28, 28] "
+        "or [32, 32, 3]) and optionally value_range (default [0, 1])",
     )
     parser.add_argument(
         "--patterns",
@@ -99,15 +104,36 @@ def add_parser(subparsers):
     return parser
 
 
+def _load_dataset(name):
+    """``"digits"``, or ``(X, y, image_shape, value_range)`` from a .npz file."""
+    if name == "digits":
+        return name
+    path = Path(name)
+    if path.suffix != ".npz":
+        raise UsageError(f"--dataset must be digits or a .npz file; got {name!r}")
+    if not path.is_file():
+        raise UsageError(f"no such file: {path}")
+    with np.load(path, allow_pickle=False) as data:
+        missing = [key for key in ("X", "y", "image_shape") if key not in data]
+        if missing:
+            raise UsageError(
+                f"{path} lacks the array(s) {missing}; it needs X, y and image_shape"
+            )
+        value_range = tuple(data["value_range"]) if "value_range" in data else (0, 1)
+        image_shape = tuple(int(size) for size in data["image_shape"])
+        return data["X"], data["y"], image_shape, value_range
+
+
 def compute_study(args):
     from ..spurious import run_spurious_study, summarize_spurious_study
 
     if min(args.n_examples) < 0:
         raise UsageError("--n-examples must be counts >= 0")
     start = time.perf_counter()
+    dataset = _load_dataset(args.dataset)
     try:
         raw = run_spurious_study(
-            args.dataset,
+            dataset,
             patterns=tuple(args.patterns),
             n_examples=tuple(sorted(set(args.n_examples))),
             models=tuple(args.models),

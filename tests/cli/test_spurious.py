@@ -46,3 +46,40 @@ def test_bad_usage_exits_2(argv, reason, capsys):
         main(argv)
     assert exit_info.value.code == 2
     assert reason in capsys.readouterr().err
+
+
+def test_user_images_from_an_npz_file(tmp_path, capsys):
+    import numpy as np
+
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1, 2], 60)
+    X = rng.rand(180, 10, 10) * 0.5
+    X[y == 1, 5:, :] += 0.4  # classes differ in their lower half
+    X[y == 2, :, 5:] += 0.4
+    path = tmp_path / "images.npz"
+    np.savez(path, X=X.reshape(180, -1), y=y, image_shape=[10, 10])
+    argv = ["spurious", "--dataset", str(path), "--patterns", "R3"]
+    argv += ["--n-examples", "0,30", "--seeds", "1", "--models", "logistic"]
+    assert main([*argv, "--format", "json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    scores = {row["n_examples"]: row["score"] for row in summary}
+    assert scores[30] > scores[0]
+
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ({"X": [[0.0]], "y": [0]}, "lacks the array(s) ['image_shape']"),
+        (None, "no such"),
+    ],
+)
+def test_bad_npz_exits_2(tmp_path, capsys, content, reason):
+    import numpy as np
+
+    path = tmp_path / "images.npz"
+    if content is not None:
+        np.savez(path, **content)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["spurious", "--dataset", str(path)])
+    assert exit_info.value.code == 2
+    assert reason in capsys.readouterr().err
