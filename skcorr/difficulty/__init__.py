@@ -4,8 +4,8 @@ consistency across runs, and architecture fingerprints.
 Every score follows the sign convention of Kwok et al. (2024): **higher means
 harder**; scores that are naturally high for easy examples are negated.
 The torch parts (:func:`grand`, :func:`vog`, :func:`prediction_depth`,
-:class:`TrainingDynamics`) are imported on first access, so importing this
-subpackage does not import torch.
+:class:`TrainingDynamics`, :class:`InputGradientVariance`) are imported on
+first access, so importing this subpackage does not import torch.
 
 References
 ----------
@@ -55,6 +55,7 @@ _LAZY = {
     "vog": "._gradients",
     "prediction_depth": "._depth",
     "TrainingDynamics": "._callbacks",
+    "InputGradientVariance": "._callbacks",
 }
 
 __all__ = [

@@ -165,3 +165,108 @@ class TrainingDynamics(Callback):
     def loss_(self):
         loss = self._result("loss")
         return None if loss is None else loss[..., 0]
+
+
+class InputGradientVariance(Callback):
+    """Running variance of input gradients over epochs: VoG (skorch).
+
+    At the end of every ``every``-th epoch, the gradient of the probability
+    of the true class ``p_y`` with respect to each input (in evaluation
+    mode, as :func:`~skcorr.difficulty.vog` computes it) updates a running
+    mean and sum of squared deviations per example and pixel (Welford's
+    algorithm), so memory holds two arrays of shape (n_samples, n_pixels)
+    whatever the number of checkpoints. ``vog_`` is then the unbiased
+    variance over the recorded checkpoints averaged over pixels: the VoG of
+    Agarwal et al. (2022) as Kwok et al. (2024) use it, equal to
+    :func:`~skcorr.difficulty.vog` on the same checkpoints.
+
+    Parameters
+    ----------
+    every : int, default=1
+        Record at epochs ``every, 2 every, ...``.
+    X, y : array-like, default=None
+        Numeric inputs and class indices to score. By default the ``X`` and
+        ``y`` passed to ``fit``.
+    channel_axis : int, default=None
+        Axis of ``X`` holding colour channels, averaged before the variance
+        (1 for ``(n, C, H, W)`` images); None for no channel axis.
+    batch_size : int, default=256
+        Examples per gradient batch.
+
+    Attributes
+    ----------
+    vog_ : ndarray of shape (n_samples,) or None
+        None until two checkpoints are recorded.
+    n_checkpoints_ : int
+    epochs_ : list of int
+        The (1-based) epochs recorded.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> from skorch import NeuralNetClassifier
+    >>> from skcorr.difficulty import InputGradientVariance
+    >>> X = np.random.RandomState(0).normal(size=(20, 3)).astype(np.float32)
+    >>> y = (X[:, 0] > 0).astype(np.int64)
+    >>> net = NeuralNetClassifier(
+    ...     torch.nn.Linear(3, 2), criterion=torch.nn.CrossEntropyLoss,
+    ...     max_epochs=3, train_split=None, verbose=0,
+    ...     callbacks=[InputGradientVariance()]).fit(X, y)
+    >>> dict(net.callbacks_)["InputGradientVariance"].vog_.shape
+    (20,)
+    """
+
+    def __init__(self, every=1, X=None, y=None, channel_axis=None, batch_size=256):
+        self.every = every
+        self.X = X
+        self.y = y
+        self.channel_axis = channel_axis
+        self.batch_size = batch_size
+
+    def initialize(self):
+        if not isinstance(self.every, int) or self.every < 1:
+            raise ValueError(f"every must be a positive integer; got {self.every!r}.")
+        self._mean = None
+        self._m2 = None
+        self.n_checkpoints_ = 0
+        self.epochs_ = []
+        return self
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        if self._mean is not None:  # partial_fit continues the record
+            return
+        self._X = X if self.X is None else self.X
+        labels = y if self.X is None else self.y
+        if labels is None:
+            raise ValueError("VoG needs the labels y: it differentiates p_y.")
+        self._y = np.asarray(labels).astype(np.intp)
+
+    def on_epoch_end(self, net, **kwargs):
+        from ._gradients import input_gradients
+
+        epoch = len(net.history)
+        if epoch % self.every:
+            return
+        X, n = self._X, len(self._y)
+        self.n_checkpoints_ += 1
+        count = self.n_checkpoints_
+        for start in range(0, n, self.batch_size):
+            rows = slice(start, min(start + self.batch_size, n))
+            grad = input_gradients(net, X[rows], self._y[rows],
+                                   batch_size=self.batch_size)
+            if self.channel_axis is not None:
+                grad = grad.mean(axis=self.channel_axis)
+            grad = grad.reshape(grad.shape[0], -1)
+            if self._mean is None:
+                self._mean = np.zeros((n, grad.shape[1]))
+                self._m2 = np.zeros((n, grad.shape[1]))
+            delta = grad - self._mean[rows]
+            self._mean[rows] += delta / count
+            self._m2[rows] += delta * (grad - self._mean[rows])
+        self.epochs_.append(epoch)
+
+    @property
+    def vog_(self):
+        if getattr(self, "n_checkpoints_", 0) < 2:
+            return None
+        return (self._m2 / (self.n_checkpoints_ - 1)).mean(axis=1)

@@ -17,7 +17,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..utils.seeding import MAX_SEED, seeded_estimator, seeded_randomness
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
 from ._recording import is_skorch_net, record_dynamics
-from ._registry import ALL_SCORES, DYNAMICS_SCORES, ENSEMBLE_SCORES, MODEL_SCORES
+from ._registry import (
+    ALL_SCORES,
+    DYNAMICS_SCORES,
+    ENSEMBLE_SCORES,
+    MODEL_SCORES,
+)
 
 DEFAULT_SCORES = (
     "loss",
@@ -44,6 +49,13 @@ def _fit_run(estimator, X, y, seed, n_epochs, every, n_classes, score_names):
     Runs inside the joblib worker: torch (for skorch nets) is seeded here.
     """
     estimator, needs_global_seed = seeded_estimator(clone(estimator), int(seed))
+    if "vog" in score_names:  # input gradients at each recorded epoch (Welford)
+        from ._callbacks import InputGradientVariance
+
+        callbacks = estimator.callbacks if isinstance(estimator.callbacks, list) else []
+        estimator.set_params(callbacks=[
+            *callbacks, ("input_gradient_variance", InputGradientVariance(every=every))
+        ])
     context = (
         seeded_randomness(int(seed), torch=True) if needs_global_seed else nullcontext()
     )
@@ -57,6 +69,9 @@ def _fit_run(estimator, X, y, seed, n_epochs, every, n_classes, score_names):
             scores[name] = np.asarray(DYNAMICS_SCORES[name](y, run.dynamics), float)
         elif name in MODEL_SCORES:
             scores[name] = np.asarray(MODEL_SCORES[name](run.estimator, X, y), float)
+        elif name == "vog":
+            recorded = dict(run.estimator.callbacks_)["input_gradient_variance"]
+            scores[name] = np.asarray(recorded.vog_, float)
     predictions = run.dynamics[:, -1].argmax(axis=1)
     return scores, predictions
 
@@ -88,7 +103,12 @@ class ExampleDifficulty(BaseEstimator):
         ``"iteration_learned"``, ``"unforgettable"``,
         ``"cartography_confidence"``, ``"cartography_variability"``,
         ``"cartography_correctness"``; per run, from a skorch net's final
-        model: ``"grand"``, ``"prediction_depth"``; across runs:
+        model: ``"grand"``, ``"prediction_depth"``; per run, recorded while a
+        skorch net trains: ``"vog"`` (variance over the recorded epochs of
+        the input gradient of ``p_y``, mean over input features, as
+        :func:`vog` on those checkpoints; kept as a running mean and sum of
+        squares, so memory does not grow with epochs; needs at least two
+        recorded epochs); across runs:
         ``"ensemble_accuracy"``, ``"ensemble_agreement"``. None means the
         dynamics scores that need no net.
     n_runs : int, default=10
@@ -167,6 +187,12 @@ class ExampleDifficulty(BaseEstimator):
             raise ValueError("scores is empty: name at least one score.")
         if len(set(names)) != len(names):
             raise ValueError(f"scores holds duplicates: {names}.")
+        if "vog" in names and not is_skorch_net(self.estimator):
+            raise ValueError(
+                "Score 'vog' needs input gradients, which a scikit-learn "
+                f"{type(self.estimator).__name__} does not give: use a skorch net "
+                "as the estimator, or drop 'vog'."
+            )
         model_scores = [name for name in names if name in MODEL_SCORES]
         if model_scores and not is_skorch_net(self.estimator):
             raise ValueError(
@@ -177,6 +203,12 @@ class ExampleDifficulty(BaseEstimator):
             raise ValueError(
                 f"every={self.every} exceeds n_epochs={self.n_epochs}: nothing "
                 "would be recorded."
+            )
+        if "vog" in names and self.n_epochs // self.every < 2:
+            raise ValueError(
+                f"Score 'vog' needs at least two recorded epochs; n_epochs="
+                f"{self.n_epochs} and every={self.every} record "
+                f"{self.n_epochs // self.every}."
             )
         return names
 

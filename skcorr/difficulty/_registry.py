@@ -67,7 +67,11 @@ def _prediction_depth(net, X, y):
 # name -> function(fitted skorch net, X, y) -> (n_samples,), nets only
 MODEL_SCORES = {"grand": _grand, "prediction_depth": _prediction_depth}
 
+# name -> recorded during a skorch net's run by a callback, nets only
+CALLBACK_SCORES = ("vog",)
+
 # computed across runs from the final predictions, not per run
 ENSEMBLE_SCORES = ("ensemble_accuracy", "ensemble_agreement")
 
-ALL_SCORES = (*DYNAMICS_SCORES, *MODEL_SCORES, *ENSEMBLE_SCORES)
+ALL_SCORES = (*DYNAMICS_SCORES, *MODEL_SCORES, *CALLBACK_SCORES,
+              *ENSEMBLE_SCORES)

@@ -78,3 +78,31 @@ def test_dict_inputs_and_dropout_record_predict_proba_in_every_path():
         # evaluation mode: dropout off, so the record is what predict_proba says
         np.testing.assert_allclose(callback.dynamics_[:, -1],
                                    net.predict_proba(data), rtol=1e-6)
+
+
+def test_input_gradient_variance_is_vog_of_each_epoch():
+    from copy import deepcopy
+
+    from skcorr.difficulty import InputGradientVariance, vog
+
+    saved = []
+
+    class Save(skorch.callbacks.Callback):
+        def on_epoch_end(self, net, **kwargs):
+            saved.append(deepcopy(net.module_))
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 1, 2, 3)).astype(np.float32)
+    y = (X[:, 0, 0, 0] > 0).astype(np.int64)
+    torch.manual_seed(0)
+    module = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(6, 2),
+                                 torch.nn.Softmax(dim=-1))
+    net = skorch.NeuralNetClassifier(
+        module, max_epochs=4, lr=0.5, train_split=None, verbose=0, batch_size=8,
+        callbacks=[Save(), InputGradientVariance(channel_axis=1, batch_size=7)],
+    ).fit(X, y)
+    recorded = dict(net.callbacks_)["InputGradientVariance"]
+    assert recorded.n_checkpoints_ == 4 and recorded.epochs_ == [1, 2, 3, 4]
+    # the saved modules end in a softmax: their outputs are probabilities
+    expected = vog(saved, X, y, output="proba", channel_axis=1)
+    np.testing.assert_allclose(recorded.vog_, expected, rtol=1e-10)

@@ -108,3 +108,46 @@ def test_rank_of_unknown_score(iris):
     difficulty = _difficulty(scores=["loss"], n_runs=1).fit(*iris)
     with pytest.raises(ValueError, match="was not computed"):
         difficulty.rank("margin")
+
+
+def test_vog_is_vog_of_the_recorded_checkpoints(iris):
+    torch = pytest.importorskip("torch")
+    skorch = pytest.importorskip("skorch")
+    from copy import deepcopy
+
+    from skcorr.difficulty import vog
+
+    X, y = iris
+    X = X.astype(np.float32)
+    saved = []  # the module at each epoch end, in the order of the runs
+
+    class SaveCheckpoints(skorch.callbacks.Callback):
+        def on_epoch_end(self, net, **kwargs):
+            if len(net.history) % 2 == 0:
+                saved.append(deepcopy(net.module_))
+
+    net = skorch.NeuralNetClassifier(
+        torch.nn.Sequential(torch.nn.Linear(4, 5), torch.nn.Tanh(),
+                            torch.nn.Linear(5, 3)),
+        criterion=torch.nn.CrossEntropyLoss, lr=0.1, batch_size=16,
+        train_split=None, verbose=0, callbacks=[SaveCheckpoints()],
+    )
+    difficulty = ExampleDifficulty(net, scores=["vog", "loss"], n_runs=2,
+                                   n_epochs=6, every=2, random_state=0).fit(X, y)
+    assert difficulty.scores_["vog"].shape == (75, 2) and len(saved) == 6
+    y_index = np.searchsorted(difficulty.classes_, y)
+    for run in range(2):
+        expected = vog(saved[3 * run:3 * run + 3], X, y_index)
+        assert expected.min() > 0
+        np.testing.assert_allclose(difficulty.scores_["vog"][:, run], expected,
+                                   rtol=1e-10, atol=1e-300)
+
+
+def test_vog_needs_a_net_and_two_checkpoints(iris):
+    with pytest.raises(ValueError, match="needs input gradients"):
+        _difficulty(scores=["vog"]).fit(*iris)
+    torch = pytest.importorskip("torch")
+    skorch = pytest.importorskip("skorch")
+    net = skorch.NeuralNetClassifier(torch.nn.Linear(4, 3), train_split=None)
+    with pytest.raises(ValueError, match="two recorded epochs"):
+        ExampleDifficulty(net, scores=["vog"], n_epochs=3, every=2).fit(*iris)
