@@ -37,3 +37,20 @@ def test_needs_two_architectures():
     with pytest.raises(ValueError, match="at least two architectures"):
         run_difficulty_study(n_runs=4, n_epochs=1, n_samples=50,
                              architectures={"one": MLPClassifier((4,))})
+
+
+def test_torch_architectures_run_in_the_study():
+    pytest.importorskip("torch")
+    pytest.importorskip("skorch")
+    from skcorr.difficulty._study import torch_architectures
+
+    nets = torch_architectures()
+    assert sorted(nets) == ["torch_cnn", "torch_mlp"]
+    results = run_difficulty_study(n_runs=4, n_epochs=2, n_samples=60,
+                                   architectures="torch", scores=["loss"],
+                                   n_examples=[3], random_state=0)
+    assert list(results.consistency.index) == ["torch_cnn", "torch_mlp"]
+    assert results.difficulty["torch_cnn"].scores_["loss"].shape == (60, 4)
+    # the two nets learn differently: their per-run losses differ
+    assert not np.allclose(results.difficulty["torch_cnn"].scores_["loss"],
+                           results.difficulty["torch_mlp"].scores_["loss"])
