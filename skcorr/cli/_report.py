@@ -13,7 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from . import _difficulty, _errors, _html, _reciprocity, _spurious
-from ._common import UsageError, add_run_options, to_jsonable, write_csv
+from ._common import (
+    UsageError,
+    add_run_options,
+    matrix_table,
+    to_jsonable,
+    write_csv,
+)
 
 STUDIES = ("errors", "spurious", "difficulty", "reciprocity")
 DATASETS = ("digits", "breast_cancer", "wine", "diabetes")
@@ -165,8 +171,6 @@ def _study_errors(args, settings):
                 ),
             )
         )
-    from ._common import matrix_table
-
     return (
         results,
         "".join(body),

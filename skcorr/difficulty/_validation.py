@@ -3,16 +3,12 @@ training dynamics and scores over runs."""
 
 import numpy as np
 
+from ..utils.validation import as_1d
+
 
 def check_labels(y, n_samples=None, n_classes=None):
     """Return ``y`` as a 1-D integer array of class indices."""
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(
-            f"y must be one-dimensional (n_samples,); got shape {y.shape}."
-        )
+    y = as_1d(y, "y")
     if y.size == 0:
         raise ValueError("Found empty y: need at least one sample.")
     if y.dtype.kind == "f":

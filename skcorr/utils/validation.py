@@ -19,13 +19,14 @@ def model_names_of(Y_pred):
     return [str(name) for name in columns]
 
 
-def _as_1d(y_true):
-    y = np.asarray(y_true)
+def as_1d(values, name="y_true"):
+    """``values`` as a 1-D array; a single column is flattened."""
+    y = np.asarray(values)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     if y.ndim != 1:
         raise ValueError(
-            f"y_true must be one-dimensional (n_samples,); got shape {y.shape}."
+            f"{name} must be one-dimensional (n_samples,); got shape {y.shape}."
         )
     return y
 
@@ -106,7 +107,7 @@ def check_predictions(y_true, Y_pred, *, task="auto", min_models=1):
     task : {"classification", "regression"}
     """
     model_names = model_names_of(Y_pred)
-    y = _as_1d(y_true)
+    y = as_1d(y_true)
     Y = _as_2d_predictions(Y_pred)
     check_consistent_length(y, Y)
     if Y.shape[1] < min_models:
