@@ -20,12 +20,14 @@ what it prints:
   first component  share of variance of the first principal component of the
                    quantile-normalised scores (one dominant notion of difficulty)
   fingerprints     held-out accuracy of telling the architecture of a run from its
-                   scores on k examples: t-test selection vs random vs aggregate
+                   scores on k examples: t-test selection vs random vs aggregate,
+                   every score together ("all") and each score alone
   hardest          the examples with the highest mean loss over runs
 
 examples:
   skcorr difficulty
   skcorr difficulty --seeds 20 --epochs 15 --n-jobs 2
+  skcorr difficulty --architectures variants --seeds 40 --epochs 40 --n-jobs 2
   skcorr difficulty --n-samples 500 --format csv --output scores.csv
 """
 
@@ -45,6 +47,17 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--dataset", default="digits", choices=("digits",), help="(default: digits)"
+    )
+    parser.add_argument(
+        "--architectures",
+        default="sklearn",
+        choices=("sklearn", "variants", "torch"),
+        help=(
+            "sklearn: three MLPs of different width and depth; variants: five "
+            "variants of one MLP (optimiser, learning rate, width, depth) as in "
+            "the study; torch: a small CNN and an MLP as skorch nets "
+            "(default: sklearn)"
+        ),
     )
     parser.add_argument(
         "--seeds",
@@ -75,6 +88,7 @@ def compute_study(args):
     start = time.perf_counter()
     study = run_difficulty_study(
         args.dataset,
+        architectures=args.architectures,
         n_runs=args.seeds,
         n_epochs=args.epochs,
         n_samples=args.n_samples,
@@ -90,6 +104,7 @@ def compute_study(args):
     hardest = first["loss"].nlargest(args.top) if "loss" in first else None
     return {
         "dataset": args.dataset,
+        "architectures": args.architectures,
         "runs_per_architecture": args.seeds,
         "epochs": args.epochs,
         "consistency": study.consistency,
@@ -101,6 +116,20 @@ def compute_study(args):
         "mean_scores": mean_scores,
         "seconds": time.perf_counter() - start,
     }
+
+
+def fingerprint_table(results):
+    """Headers and rows of the fingerprint accuracies: one row per score and
+    number of examples, one column per selection."""
+    selections = ["t_test", "random", "aggregate", "t_test_leave_one_out"]
+    table = {}
+    for row in results["fingerprint"]:
+        key = (row["score"], row["n_examples"])
+        table.setdefault(key, {})[row["selection"]] = row["accuracy"]
+    present = [s for s in selections if any(s in row for row in table.values())]
+    rows = [[score, k, *(row.get(s) for s in present)]
+            for (score, k), row in table.items()]
+    return ["score", "examples", *present], rows
 
 
 def _scores_table(results):
@@ -154,20 +183,12 @@ def render_table(results):
     if shares:
         lines += ["", "First principal component share:"]
         lines.append(format_table(list(shares.items()), ["architecture", "share"]))
-    fingerprint = {}
-    for row in results["fingerprint"]:
-        fingerprint.setdefault(row["n_examples"], {})[row["selection"]] = row[
-            "accuracy"
-        ]
-    selections = ["t_test", "random", "aggregate"]
+    headers, rows = fingerprint_table(results)
     lines += [
         "",
         f"Architecture fingerprints (held-out accuracy; chance "
-        f"{results['chance']:.2f}):",
-        format_table(
-            [[k, *(row.get(s) for s in selections)] for k, row in fingerprint.items()],
-            ["examples", *selections],
-        ),
+        f"{results['chance']:.2f}; score 'all': every score together):",
+        format_table(rows, headers),
     ]
     hardest = results["hardest"]["mean_loss"]
     if hardest is not None:

@@ -239,7 +239,10 @@ def _difficulty_figure(results):
 
 
 def _study_difficulty(args, settings):
-    study_args = _namespace(args, dataset="digits", top=10, **settings["difficulty"])
+    study_args = _namespace(
+        args, dataset="digits", top=10, architectures="sklearn",
+        **settings["difficulty"],
+    )
     results = _difficulty.compute_study(study_args)
     consistency = results["consistency"]
     body = "".join(
@@ -265,13 +268,7 @@ def _study_difficulty(args, settings):
                 f"Architecture fingerprints, held-out accuracy (chance "
                 f"{results['chance']:.2f}):"
             ),
-            _html.table(
-                ["examples", "selection", "accuracy"],
-                [
-                    [row["n_examples"], row["selection"], row["accuracy"]]
-                    for row in results["fingerprint"]
-                ],
-            ),
+            _html.table(*_difficulty.fingerprint_table(results)),
         ]
     )
     return results, body, {"difficulty_scores": _difficulty._scores_table(results)}

@@ -27,6 +27,43 @@ def default_architectures():
     }
 
 
+def variant_architectures():
+    """Five variants of one MLP, after the models Kwok et al. (2024) compare.
+
+    Their CIFAR-10 models are ResNet-20 trained by SGD, the same with Adam,
+    the same with a lower learning rate, a wider and a deeper ResNet, and
+    VGG-16: mostly one architecture whose training differs. Here the base is a
+    :class:`~sklearn.neural_network.MLPClassifier` with one hidden layer of 64
+    ReLUs trained by SGD (momentum 0.9, learning rate 0.1, batches of 64), and
+    the variants change one thing each: ``"adam"`` (Adam, learning rate
+    0.01), ``"low_lr"`` (learning rate 0.02), ``"wide"`` (256 units) and
+    ``"deep"`` (two hidden layers of 64): close relatives, as in the study,
+    rather than the different capacities of :func:`default_architectures`.
+
+    Returns
+    -------
+    architectures : dict of str -> MLPClassifier
+        ``"sgd"``, ``"adam"``, ``"low_lr"``, ``"wide"`` and ``"deep"``.
+
+    Examples
+    --------
+    >>> from skcorr.difficulty._study import variant_architectures
+    >>> sorted(variant_architectures())
+    ['adam', 'deep', 'low_lr', 'sgd', 'wide']
+    """
+    sgd = dict(solver="sgd", momentum=0.9, learning_rate_init=0.1, batch_size=64,
+               alpha=1e-4)
+    return {
+        "sgd": MLPClassifier(hidden_layer_sizes=(64,), **sgd),
+        "adam": MLPClassifier(hidden_layer_sizes=(64,), solver="adam",
+                              learning_rate_init=0.01, batch_size=64, alpha=1e-4),
+        "low_lr": MLPClassifier(hidden_layer_sizes=(64,),
+                                **{**sgd, "learning_rate_init": 0.02}),
+        "wide": MLPClassifier(hidden_layer_sizes=(256,), **sgd),
+        "deep": MLPClassifier(hidden_layer_sizes=(64, 64), **sgd),
+    }
+
+
 def torch_architectures():
     """A small CNN and an MLP on 8x8 digits, as skorch nets (needs torch, skorch).
 
@@ -58,6 +95,8 @@ def _architectures(architectures):
         return default_architectures()
     if architectures == "torch":
         return torch_architectures()
+    if architectures == "variants":
+        return variant_architectures()
     return architectures
 
 
@@ -75,7 +114,7 @@ def _load(dataset):
         "dataset": [StrOptions({"digits"})],
         "n_runs": [Interval(Integral, 4, None, closed="left")],
         "n_epochs": [Interval(Integral, 1, None, closed="left")],
-        "architectures": [dict, StrOptions({"sklearn", "torch"}), None],
+        "architectures": [dict, StrOptions({"sklearn", "variants", "torch"}), None],
         "scores": [list, tuple, None],
         "n_examples": [list, tuple],
         "n_samples": [Interval(Integral, 10, None, closed="left"), None],
@@ -108,10 +147,13 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         Runs per architecture (at least 4).
     n_epochs : int, default=10
         Epochs per run.
-    architectures : dict of str -> estimator, "sklearn" or "torch", default=None
+    architectures : dict of str -> estimator, "sklearn", "variants" or "torch", \
+            default=None
         Classifiers with ``partial_fit`` or skorch nets; ``"sklearn"`` or
         None: three :class:`~sklearn.neural_network.MLPClassifier` of
         different width and depth (:func:`default_architectures`);
+        ``"variants"``: five variants of one MLP (optimiser, learning rate,
+        width, depth) after the study's models (:func:`variant_architectures`);
         ``"torch"``: a small CNN and an MLP as skorch nets
         (:func:`torch_architectures`).
     scores : list of str, default=None
@@ -133,8 +175,10 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         others), ``runs_needed`` (DataFrame: architecture, n_runs,
         median_rank_error, for the first score), ``first_component_share``
         (dict: architecture -> float), ``score_correlation`` (DataFrame, first
-        architecture), ``fingerprint`` (DataFrame: n_examples, selection
-        in ``"t_test"``, ``"random"``, ``"aggregate"`` and, with three
+        architecture), ``fingerprint`` (DataFrame: score, ``"all"`` for
+        every score together, then, with several scores, each score alone as
+        in the study's per-score experiments; n_examples; selection in
+        ``"t_test"``, ``"random"``, ``"aggregate"`` and, with three
         architectures or more, ``"t_test_leave_one_out"``; accuracy),
         ``chance`` (float) and ``sample_indices`` (rows of the dataset that
         were used, in the order of the per-example scores).
@@ -197,42 +241,61 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     } if len(varying) >= 2 else {}
     correlation = score_correlation(first[varying]) if len(varying) >= 2 else None
 
-    # fingerprints: samples are runs, features are per-run scores, score-major
-    runs = np.vstack([
-        np.hstack([fit.scores_[score].T for score in scores])
-        for fit in difficulty.values()
-    ])
-    labels = np.repeat(list(difficulty), n_runs)
-    runs_train, runs_test, arch_train, arch_test = train_test_split(
-        runs, labels, test_size=0.5, stratify=labels,
-        random_state=rng.randint(2**31 - 1),
-    )
-    rows = []
-    for k in n_examples:
-        for selection in ("t_test", "random", "aggregate"):
-            model = ArchitectureFingerprinter(
-                n_examples=k, n_scores=len(scores), selection=selection,
-                random_state=rng.randint(2**31 - 1),
-            ).fit(runs_train, arch_train)
-            rows.append({"n_examples": k, "selection": selection,
-                         "accuracy": model.score(runs_test, arch_test)})
-        if len(difficulty) >= 3:  # selection that never saw the run's architecture
-            template = ArchitectureFingerprinter(
-                n_examples=k, n_scores=len(scores),
-                random_state=rng.randint(2**31 - 1),
-            )
-            left_out = leave_one_architecture_out_score(
-                template, runs_train, arch_train, runs_test, arch_test
-            )
-            rows.append({"n_examples": k, "selection": "t_test_leave_one_out",
-                         "accuracy": left_out.accuracy})
+    fingerprint = _fingerprint_table(difficulty, scores, n_examples, rng)
     return Bunch(
         difficulty=difficulty,
         consistency=consistency,
         runs_needed=pd.DataFrame(needed),
         first_component_share=share,
         score_correlation=correlation,
-        fingerprint=pd.DataFrame(rows),
+        fingerprint=fingerprint,
         chance=1.0 / len(difficulty),
         sample_indices=sample_indices,
     )
+
+
+def _fingerprint_table(difficulty, scores, n_examples, rng):
+    """Held-out fingerprint accuracy, all scores together and one at a time.
+
+    Samples are runs, features their per-example scores (score-major). One
+    50/50 split of the runs serves every row, as the study's per-score
+    experiments share theirs.
+    """
+    import pandas as pd
+
+    labels = np.concatenate([np.repeat(name, fit.n_runs)
+                             for name, fit in difficulty.items()])
+    train, test = train_test_split(
+        np.arange(labels.size), test_size=0.5, stratify=labels,
+        random_state=rng.randint(2**31 - 1),
+    )
+    score_sets = [("all", scores)]
+    if len(scores) > 1:
+        score_sets += [(score, [score]) for score in scores]
+    rows = []
+    for score_name, subset in score_sets:
+        runs = np.vstack([
+            np.hstack([fit.scores_[score].T for score in subset])
+            for fit in difficulty.values()
+        ])
+        for k in n_examples:
+            for selection in ("t_test", "random", "aggregate"):
+                model = ArchitectureFingerprinter(
+                    n_examples=k, n_scores=len(subset), selection=selection,
+                    random_state=rng.randint(2**31 - 1),
+                ).fit(runs[train], labels[train])
+                rows.append({"score": score_name, "n_examples": k,
+                             "selection": selection,
+                             "accuracy": model.score(runs[test], labels[test])})
+            if len(difficulty) >= 3:  # selection that never saw the architecture
+                template = ArchitectureFingerprinter(
+                    n_examples=k, n_scores=len(subset),
+                    random_state=rng.randint(2**31 - 1),
+                )
+                left_out = leave_one_architecture_out_score(
+                    template, runs[train], labels[train], runs[test], labels[test]
+                )
+                rows.append({"score": score_name, "n_examples": k,
+                             "selection": "t_test_leave_one_out",
+                             "accuracy": left_out.accuracy})
+    return pd.DataFrame(rows)

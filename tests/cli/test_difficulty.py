@@ -48,3 +48,25 @@ def test_too_few_runs_exit_2(capsys):
         main(["difficulty", "--seeds", "2"])
     assert exit_info.value.code == 2
     assert "at least 4" in capsys.readouterr().err
+
+
+def test_variants_fingerprint_every_score_alone_and_together(tmp_path, capsys):
+    output = tmp_path / "study.json"
+    assert main(["difficulty", "--architectures", "variants", "--seeds", "4",
+                 "--epochs", "1", "--n-samples", "120", "--output",
+                 str(output)]) == 0
+    printed = capsys.readouterr().out
+    assert "t_test_leave_one_out" in printed  # five architectures: three or more
+    results = json.loads(output.read_text())
+    assert results["architectures"] == "variants"
+    assert set(results["consistency"]) == {"sgd", "adam", "low_lr", "wide", "deep"}
+    assert results["chance"] == pytest.approx(1 / 5)
+    scores = {row["score"] for row in results["fingerprint"]}
+    assert scores == {"all", *results["consistency"]["sgd"]}
+
+
+def test_unknown_architectures_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["difficulty", "--architectures", "resnet"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'resnet'" in capsys.readouterr().err
