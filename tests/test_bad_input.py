@@ -626,6 +626,15 @@ INFLUENCE_CASES = [
      ValueError, "method must be one of"),
     ("reciprocity scorer: unknown method", lambda: influence.make_reciprocity_scorer(
         method="x"), ValueError, "method must be one of"),
+    ("reciprocity scorer: sample_weight", lambda: influence.make_reciprocity_scorer(
+        n_individuals=3)(LOGISTIC, X, y, sample_weight=np.ones(N)), ValueError,
+     "does not use sample_weight"),
+    ("LinearInfluence: negative sample_weight", lambda: influence.LinearInfluence(
+        LOGISTIC).fit(X, y, sample_weight=-np.ones(N)), ValueError,
+     "Negative values in data passed to `sample_weight`"),
+    ("LinearInfluence: sample_weight length", lambda: influence.LinearInfluence(
+        LOGISTIC).fit(X, y, sample_weight=np.ones(N - 1)), ValueError,
+     "sample_weight.shape =="),
 ]
 
 

@@ -5,7 +5,12 @@ from scipy.linalg import pinvh
 from scipy.special import expit, softmax
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    _num_samples,
+    check_array,
+    check_is_fitted,
+)
 
 from ._base import BilinearInfluence
 
@@ -52,7 +57,8 @@ ROW_BLOCK = 4096
 def _row_blocks(X, y):
     """Yield ``(rows, X[rows], y[rows])`` in blocks; a memmap stays on disk.
 
-    Empty input still yields one (empty) block, so that it is validated.
+    ``rows`` is a slice. Empty input still yields one (empty) block, so that
+    it is validated.
     """
     n_samples = _num_samples(X)
     if len(y) != n_samples:
@@ -84,6 +90,13 @@ class LinearInfluence(BilinearInfluence):
       ``L`` = log-loss, ``R = ||w||^2 / (2 C)``.
 
     The intercept is never penalised.
+
+    A model fitted with ``sample_weight`` minimises ``sum_i w_i L(z_i, theta)
+    + R(theta)``: pass the same weights to :meth:`fit`, which weights the
+    Hessian. Influence stays per unit of weight (Koh & Liang's derivative with
+    respect to upweighting ``z``): a row of weight ``w`` moves the parameters
+    ``w`` times as far when it is removed, which
+    ``leave_one_out_change(X, y, sample_weight=w)`` gives.
 
     Parameters
     ----------
@@ -250,26 +263,40 @@ class LinearInfluence(BilinearInfluence):
             )
         return gradients, factors
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         """Compute the Hessian of the objective on the training set.
 
         Parameters
         ----------
         X, y : array-like
             The data the estimator was fitted on (it is not refitted).
+        sample_weight : array-like of shape (n_samples,), default=None
+            The weights the estimator was fitted with, if any: they weight
+            each row's part of the Hessian. Non-negative and finite.
 
         Returns
         -------
         self
         """
+        weights = self._weights(sample_weight, X)
         hessian = 0.0
-        for _, X_block, y_block in _row_blocks(X, y):
+        for rows, X_block, y_block in _row_blocks(X, y):
             _, factors = self._gradients_and_factors(X_block, y_block)
+            if weights is not None:
+                factors = factors * np.sqrt(weights[rows])[:, None, None]
             hessian = hessian + np.einsum("nam,nbm->ab", factors, factors)
         hessian[np.diag_indices_from(hessian)] += self._penalty_diagonal
         self.hessian_ = hessian
         self.inverse_hessian_ = pinvh(hessian)
         return self
+
+    @staticmethod
+    def _weights(sample_weight, X):
+        """Validated float64 weights, or None when there are none."""
+        if sample_weight is None:
+            return None
+        return _check_sample_weight(sample_weight, X, dtype=np.float64,
+                                    ensure_non_negative=True)
 
     def _check_fitted(self):
         if not hasattr(self, "inverse_hessian_"):
@@ -278,12 +305,20 @@ class LinearInfluence(BilinearInfluence):
                 "with the estimator's training data first."
             )
 
-    def leave_one_out_change(self, X, y):
+    def leave_one_out_change(self, X, y, sample_weight=None):
         """Predicted parameter change when each row is left out of training.
 
-        ``theta_-z - theta ~= H^-1 grad L(z)`` (with ``leverage_correction``,
-        ``H_-z^-1 grad L(z)``, exact for least squares). Parameters are
-        ordered class by class: coefficients, then intercept.
+        ``theta_-z - theta ~= w H^-1 grad L(z)`` (with ``leverage_correction``,
+        ``w H_-z^-1 grad L(z)`` with ``H_-z = H - w hess L(z)``, exact for
+        least squares), ``w`` the row's weight. Parameters are ordered class
+        by class: coefficients, then intercept.
+
+        Parameters
+        ----------
+        X, y : array-like
+            Training rows.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Their weights in the fit; 1 for every row by default.
 
         Returns
         -------
@@ -291,6 +326,10 @@ class LinearInfluence(BilinearInfluence):
         """
         self._check_fitted()
         gradients, factors = self._gradients_and_factors(X, y)
+        weights = self._weights(sample_weight, X)
+        if weights is not None:
+            gradients = gradients * weights[:, None]
+            factors = factors * np.sqrt(weights)[:, None, None]
         inverse = self.inverse_hessian_
         change = gradients @ inverse
         if self.leverage_correction:

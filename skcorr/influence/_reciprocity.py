@@ -171,9 +171,16 @@ class ReciprocityScorer:
     def __call__(self, estimator, X, y, sample_weight=None):
         """Reciprocity of the fitted ``estimator`` on the held-out ``X, y``.
 
-        ``sample_weight`` is accepted for compatibility and ignored: influence
-        is measured on unweighted losses.
+        Influence is measured on the unweighted losses of the held-out rows,
+        so ``sample_weight`` must be None: weights are refused rather than
+        silently dropped.
         """
+        if sample_weight is not None:
+            raise ValueError(
+                "The reciprocity scorer does not use sample_weight: influence "
+                "flows are measured on the unweighted losses of the held-out "
+                "rows. Score without sample_weight."
+            )
         if hasattr(X, "to_numpy"):
             X = X.to_numpy()
         X = np.asarray(X)

@@ -160,3 +160,86 @@ def test_errors_name_the_problem():
         influence.self_influence(X[:, :3], y)
     with pytest.raises(ValueError, match="one regression target"):
         LinearInfluence(Ridge().fit(X, np.c_[y, y]))
+
+
+def _weighted_leave_one_out_parameters(model, X, y, weights):
+    base = _parameters(model)
+    changes = []
+    for row in range(len(X)):
+        keep = np.arange(len(X)) != row
+        refit = clone(model).fit(X[keep], y[keep], sample_weight=weights[keep])
+        changes.append(_parameters(refit) - base)
+    return np.array(changes)
+
+
+@pytest.mark.parametrize("model", [LinearRegression(), Ridge(alpha=10.0)])
+def test_weighted_least_squares_leave_one_out_is_exact(model):
+    # a fit with sample_weight: removing row i (and its weight) refits exactly
+    X, y = _diabetes(50)
+    weights = np.random.RandomState(0).uniform(0.2, 3.0, size=len(y))
+    model = clone(model).fit(X, y, sample_weight=weights)
+    influence = LinearInfluence(model, leverage_correction=True).fit(
+        X, y, sample_weight=weights
+    )
+    expected = _weighted_leave_one_out_parameters(model, X, y, weights)
+    np.testing.assert_allclose(
+        influence.leave_one_out_change(X, y, sample_weight=weights), expected,
+        rtol=1e-7, atol=1e-7,
+    )
+
+
+def test_integer_weights_give_the_hessian_of_repeated_rows():
+    X, y = load_wine(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    counts = np.random.RandomState(1).randint(1, 4, size=len(y))
+    model = LogisticRegression(C=1.0, tol=1e-10, max_iter=2000).fit(
+        X, y, sample_weight=counts
+    )
+    weighted = LinearInfluence(model).fit(X, y, sample_weight=counts)
+    repeated = LinearInfluence(model).fit(np.repeat(X, counts, axis=0),
+                                          np.repeat(y, counts))
+    np.testing.assert_allclose(weighted.hessian_, repeated.hessian_, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "model", [Ridge(alpha=5.0), LogisticRegression(C=0.5, tol=1e-10, max_iter=1000)]
+)
+def test_weighted_objective_gradient_vanishes(model):
+    # sum_i w_i grad L_i + penalty gradient = 0 at the weighted fit
+    X, y = _diabetes() if isinstance(model, Ridge) else _breast_cancer()
+    weights = np.random.RandomState(2).uniform(0.1, 4.0, size=len(y))
+    model = clone(model).fit(X, y, sample_weight=weights)
+    influence = LinearInfluence(model)
+    gradients, _ = influence._gradients_and_factors(X, y)
+    total = (weights[:, None] * gradients).sum(0) + (
+        influence._penalty_diagonal * _parameters(model)
+    )
+    assert np.abs(total).max() < 1e-4 * np.abs(gradients).sum(0).max()
+
+
+def test_weighted_logistic_influence_tracks_weighted_retraining():
+    X, y = _breast_cancer()
+    weights = np.random.RandomState(3).uniform(0.2, 3.0, size=len(y))
+    model = LogisticRegression(C=1.0, tol=1e-10, max_iter=1000).fit(
+        X, y, sample_weight=weights
+    )
+    expected = _weighted_leave_one_out_parameters(model, X, y, weights)
+    influence = LinearInfluence(model).fit(X, y, sample_weight=weights)
+    predicted = influence.leave_one_out_change(X, y, sample_weight=weights)
+    assert pearsonr(predicted.ravel(), expected.ravel())[0] > 0.95
+    # ignoring the weights predicts the weighted refits worse
+    unweighted = LinearInfluence(model).fit(X, y).leave_one_out_change(X, y)
+    assert (np.abs(predicted - expected).sum()
+            < np.abs(unweighted - expected).sum())
+
+
+def test_bad_sample_weight_is_refused():
+    X, y = _diabetes(30)
+    influence = LinearInfluence(LinearRegression().fit(X, y))
+    with pytest.raises(ValueError, match="Negative values in data"):
+        influence.fit(X, y, sample_weight=-np.ones(len(y)))
+    with pytest.raises(ValueError, match=r"sample_weight.shape == \(29,\)"):
+        influence.fit(X, y, sample_weight=np.ones(len(y) - 1))
+    influence.fit(X, y)
+    with pytest.raises(ValueError, match="Negative values in data"):
+        influence.leave_one_out_change(X, y, sample_weight=-np.ones(len(y)))

@@ -96,3 +96,12 @@ def test_scorer_uses_tracin_for_a_skorch_net():
         make_reciprocity_scorer()(StandardScaler().fit(X), X, y)
     with pytest.raises(ValueError, match="held-out rows"):
         make_reciprocity_scorer(n_individuals=40)(net, X, y)
+
+
+def test_scorer_refuses_sample_weight_rather_than_dropping_it():
+    X, y = load_breast_cancer(return_X_y=True)
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
+    scorer = make_reciprocity_scorer(n_individuals=6)
+    assert np.isfinite(scorer(model, X[:120], y[:120]))
+    with pytest.raises(ValueError, match="does not use sample_weight"):
+        scorer(model, X[:120], y[:120], sample_weight=np.ones(120))
