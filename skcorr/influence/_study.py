@@ -23,7 +23,8 @@ from ._reciprocity import METHODS, reciprocity_score
 from ._tracin import TracIn
 from ._tracin_ideal import TracInIdealRecorder
 
-DATASETS = ("diabetes", "breast_cancer", "ratings")
+DATASETS = ("diabetes", "breast_cancer", "ratings", "movielens")
+RATINGS_DATASETS = ("ratings", "movielens")
 
 
 class MatrixFactorization(torch.nn.Module):
@@ -78,6 +79,32 @@ def make_ratings(n_users=50, n_items=40, rank=3, ratings_per_user=16, noise=0.3,
     return pairs, ratings.astype(np.float32)[:, None]
 
 
+def _ratings_problem(dataset, data_file, max_users, random_state):
+    """``(X, y, groups, module)`` of a ratings dataset, users as individuals.
+
+    ``"ratings"``: the synthetic matrix of :func:`make_ratings` (50 users, 40
+    items); ``"movielens"``: MovieLens 100K read from ``data_file`` by
+    :func:`~skcorr.datasets.load_movielens_100k`, ratings centred on their mean,
+    individuals labelled by GroupLens user id. The matrix factorisation has one
+    embedding row per user and item present.
+    """
+    if dataset == "ratings":
+        X, y = make_ratings(random_state=random_state)
+        groups, n_users, n_items = X[:, 0], 50, 40
+    else:
+        from ..datasets import load_movielens_100k
+
+        data = load_movielens_100k(
+            data_file, max_users=max_users, random_state=random_state
+        )
+        X, n_users, n_items = data.X, data.n_users, data.n_items
+        y = (data.y - data.y.mean()).astype(np.float32)
+        groups = data.user_ids[X[:, 0]]
+    torch.manual_seed(random_state)
+    module = MatrixFactorization(n_users=n_users, n_items=n_items, rank=3)
+    return X, y, groups, module
+
+
 def _split_per_individual(groups, test_fraction, rng):
     """A boolean mask of evaluation rows: a share of every individual's rows."""
     is_eval = np.zeros(len(groups), dtype=bool)
@@ -116,8 +143,8 @@ def _scores(flows):
 
 
 def run_reciprocity_study(
-    dataset="diabetes", *, n_individuals=20, test_fraction=0.3, max_epochs=30,
-    random_state=0,
+    dataset="diabetes", *, data_file=None, max_users=None, n_individuals=20,
+    test_fraction=0.3, max_epochs=30, random_state=0,
 ):
     """Inflow, outflow and reciprocity under several influence settings.
 
@@ -133,7 +160,7 @@ def run_reciprocity_study(
       own held-out evaluation rows;
     - ``"tracin_shared"`` and ``"tracin_separate"``: TracInCP (Pruthi et al.,
       2020) of a small skorch net (an MLP, or a matrix factorisation for
-      ``"ratings"``, where the individuals are the users);
+      ``"ratings"`` and ``"movielens"``, where the individuals are the users);
     - ``"tracin_ideal"``: TracInIdeal (Pruthi et al., 2020) of the same
       training run, logged step by step by
       :class:`~skcorr.influence.TracInIdealRecorder` on the training rows
@@ -144,11 +171,24 @@ def run_reciprocity_study(
 
     Parameters
     ----------
-    dataset : {"diabetes", "breast_cancer", "ratings"}, default="diabetes"
+    dataset : {"diabetes", "breast_cancer", "ratings", "movielens"}, \
+default="diabetes"
         scikit-learn's diabetes (regression) or breast cancer (classification,
         features standardised), with rows assigned at random to
-        ``n_individuals`` individuals; or a synthetic ratings matrix (50 users,
-        40 items), users as individuals.
+        ``n_individuals`` individuals; a synthetic ratings matrix (50 users,
+        40 items), users as individuals; or MovieLens 100K read from
+        ``data_file``, users as individuals (labelled by their GroupLens id),
+        ratings centred on their mean.
+    data_file : str or path-like, default=None
+        For ``"movielens"`` (and only then, where it is required): the
+        GroupLens ``u.data`` file or the unzipped ``ml-100k`` folder, fetched
+        by you from https://grouplens.org/datasets/movielens/100k/; see
+        :func:`~skcorr.datasets.load_movielens_100k`.
+    max_users : int, default=None
+        For ``"movielens"``: keep this many users drawn at random (with
+        ``random_state``); None keeps all 943. The full file (100,000
+        ratings) takes long on a CPU: TracInIdeal evaluates every training
+        row at every step.
     n_individuals : int, default=20
         Individuals for the tabular datasets.
     test_fraction : float, default=0.3
@@ -183,21 +223,50 @@ def run_reciprocity_study(
     1.0
     >>> float(results["scores"].loc["tracin_ideal", "gap"]) < 1.0
     True
+
+    MovieLens 100K from a local ``u.data`` (here a tiny stand-in written on
+    the spot: 12 users rating 4 to 7 of 10 items):
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> rng = np.random.RandomState(0)
+    >>> lines = [f"{user}\\t{item}\\t{rng.randint(1, 6)}\\t{880000000 + user}"
+    ...          for user in range(1, 13)
+    ...          for item in rng.choice(np.arange(1, 11), rng.randint(4, 8), False)]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = (Path(folder) / "u.data").write_text("\\n".join(lines))
+    ...     results = run_reciprocity_study(
+    ...         "movielens", data_file=folder, max_users=10, max_epochs=3)
+    >>> flows = results["flows"]["tracin_separate"]
+    >>> len(flows), list(results["scores"].index)
+    (10, ['tracin_shared', 'tracin_separate', 'tracin_ideal'])
     """
     import pandas as pd
 
     if dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}.")
+    if dataset == "movielens" and data_file is None:
+        raise ValueError(
+            "dataset='movielens' needs data_file: the path of MovieLens 100K's "
+            "u.data (or the unzipped ml-100k folder), downloaded by you from "
+            "https://grouplens.org/datasets/movielens/100k/."
+        )
+    for name, value in (("data_file", data_file), ("max_users", max_users)):
+        if dataset != "movielens" and value is not None:
+            raise ValueError(
+                f"{name} applies to dataset='movielens' only; got {name}={value!r} "
+                f"with dataset={dataset!r}."
+            )
     if not isinstance(random_state, numbers.Integral):
         raise ValueError(f"random_state must be an int; got {random_state!r}.")
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1); got {test_fraction!r}.")
     rng = check_random_state(random_state)
-    if dataset == "ratings":
-        X, y = make_ratings(random_state=random_state)
-        groups = X[:, 0]
-        torch.manual_seed(random_state)
-        module = MatrixFactorization(n_users=50, n_items=40, rank=3)
+    if dataset in RATINGS_DATASETS:
+        X, y, groups, module = _ratings_problem(
+            dataset, data_file, max_users, random_state
+        )
         linear = None
         regression = True
     else:

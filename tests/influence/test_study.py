@@ -3,6 +3,8 @@ import pytest
 
 from skcorr.influence._study import make_ratings, run_reciprocity_study
 
+from ..datasets.movielens_files import write_u_data
+
 
 def test_ratings_study_is_seeded_and_reciprocal_only_on_a_shared_set():
     first = run_reciprocity_study("ratings", max_epochs=3, random_state=1)
@@ -27,6 +29,48 @@ def test_make_ratings_shape_and_errors():
     assert X.shape == (20, 2) and y.shape == (20, 1)
     assert all(len(set(X[X[:, 0] == u, 1])) == 4 for u in range(5))
     with pytest.raises(ValueError, match="dataset must be one of"):
-        run_reciprocity_study("movielens")
+        run_reciprocity_study("netflix")
     with pytest.raises(ValueError, match="test_fraction"):
         run_reciprocity_study("diabetes", test_fraction=1.5)
+
+
+def test_movielens_file_gives_flows_for_every_user(tmp_path):
+    rows = write_u_data(tmp_path / "u.data", n_users=30, n_items=25)
+    results = run_reciprocity_study(
+        "movielens", data_file=tmp_path / "u.data", max_epochs=3, random_state=0
+    )
+    again = run_reciprocity_study(
+        "movielens", data_file=tmp_path, max_epochs=3, random_state=0
+    )
+    scores = results["scores"]
+    assert results["dataset"] == "movielens"
+    assert list(scores.index) == ["tracin_shared", "tracin_separate",
+                                  "tracin_ideal"]
+    np.testing.assert_array_equal(scores.to_numpy(), again["scores"].to_numpy())
+    assert scores.loc["tracin_shared", "gap"] == pytest.approx(1.0)
+    assert scores.loc["tracin_separate", "gap"] < 1.0
+    users = np.unique(rows[:, 0])  # GroupLens ids, 1..30
+    counts = np.bincount(rows[:, 0])[users]
+    for setting in ("tracin_shared", "tracin_separate", "tracin_ideal"):
+        flows = results["flows"][setting]
+        np.testing.assert_array_equal(flows.index, users)
+        assert np.isfinite(flows[["inflow", "outflow"]].to_numpy()).all()
+    separate = results["flows"]["tracin_separate"]
+    np.testing.assert_array_equal(separate["n_train"] + separate["n_eval"], counts)
+    assert separate["n_eval"].min() >= 1
+
+
+def test_movielens_subset_and_errors(tmp_path):
+    write_u_data(tmp_path / "u.data")
+    results = run_reciprocity_study(
+        "movielens", data_file=tmp_path, max_users=8, max_epochs=2
+    )
+    assert len(results["flows"]["tracin_separate"]) == 8
+    with pytest.raises(ValueError, match="'movielens' needs data_file.*grouplens"):
+        run_reciprocity_study("movielens")
+    with pytest.raises(ValueError, match="data_file applies to dataset='movielens'"):
+        run_reciprocity_study("ratings", data_file=tmp_path)
+    with pytest.raises(ValueError, match="max_users applies to dataset='movielens'"):
+        run_reciprocity_study("diabetes", max_users=5)
+    with pytest.raises(FileNotFoundError, match="No such file"):
+        run_reciprocity_study("movielens", data_file=tmp_path / "missing.data")
