@@ -3,8 +3,10 @@
 
 import argparse
 import time
+from pathlib import Path
 
 from ._common import (
+    UsageError,
     add_output_options,
     add_run_options,
     at_least,
@@ -13,7 +15,8 @@ from ._common import (
     format_table,
 )
 
-DATASETS = ("diabetes", "breast_cancer", "ratings")
+DATASETS = ("diabetes", "breast_cancer", "ratings", "movielens")
+MOVIELENS_URL = "https://grouplens.org/datasets/movielens/100k/"
 
 _EPILOG = """\
 settings:
@@ -28,6 +31,10 @@ examples:
   skcorr reciprocity
   skcorr reciprocity --dataset ratings --format json --output ratings.json
   skcorr reciprocity --dataset breast_cancer --n-individuals 40
+  skcorr reciprocity --dataset movielens --data-file ml-100k/u.data --max-users 100
+
+MovieLens 100K is not bundled: download ml-100k.zip from
+https://grouplens.org/datasets/movielens/100k/ and unzip it.
 """
 
 
@@ -49,8 +56,23 @@ def add_parser(subparsers):
         default="diabetes",
         choices=DATASETS,
         help="scikit-learn's diabetes or breast_cancer with rows split among "
-        "individuals, or a synthetic ratings matrix with users as individuals "
-        "(default: diabetes)",
+        "individuals, a synthetic ratings matrix, or MovieLens 100K (with "
+        "--data-file), users as individuals (default: diabetes)",
+    )
+    parser.add_argument(
+        "--data-file",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="for --dataset movielens: MovieLens 100K's u.data, or the unzipped "
+        "ml-100k folder holding it",
+    )
+    parser.add_argument(
+        "--max-users",
+        type=at_least(1),
+        default=None,
+        help="for --dataset movielens: keep this many users drawn at random "
+        "(default: all 943)",
     )
     parser.add_argument(
         "--n-individuals",
@@ -69,16 +91,39 @@ def add_parser(subparsers):
     return parser
 
 
+def _movielens_options(args):
+    """``data_file`` and ``max_users`` for the study, checked as usage."""
+    data_file = getattr(args, "data_file", None)
+    max_users = getattr(args, "max_users", None)
+    if args.dataset != "movielens":
+        if data_file is not None or max_users is not None:
+            raise UsageError("--data-file and --max-users apply to --dataset movielens")
+        return {}
+    if data_file is None:
+        raise UsageError(
+            "--dataset movielens needs --data-file PATH (MovieLens 100K's u.data, "
+            f"downloaded from {MOVIELENS_URL})"
+        )
+    return {"data_file": data_file, "max_users": max_users}
+
+
 def compute_study(args):
     from ..influence import run_reciprocity_study
 
+    movielens = _movielens_options(args)
     start = time.perf_counter()
-    results = run_reciprocity_study(
-        args.dataset,
-        n_individuals=args.n_individuals,
-        max_epochs=args.max_epochs,
-        random_state=args.random_state,
-    )
+    try:
+        results = run_reciprocity_study(
+            args.dataset,
+            n_individuals=args.n_individuals,
+            max_epochs=args.max_epochs,
+            random_state=args.random_state,
+            **movielens,
+        )
+    except (OSError, ValueError) as exc:
+        if not movielens:
+            raise
+        raise UsageError(str(exc)) from exc
     results["seconds"] = time.perf_counter() - start
     return results
 

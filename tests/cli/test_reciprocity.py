@@ -38,3 +38,45 @@ def test_bad_individual_count_exits_2(capsys):
         main(["reciprocity", "--n-individuals", "1"])
     assert exit_info.value.code == 2
     assert "at least 2" in capsys.readouterr().err
+
+
+def test_movielens_file_prints_scores_and_writes_flows_per_user(tmp_path, capsys):
+    from ..datasets.movielens_files import write_u_data
+
+    rows = write_u_data(tmp_path / "u.data", n_users=30, n_items=25)
+    output = tmp_path / "movielens.json"
+    argv = ["reciprocity", "--dataset", "movielens", "--data-file", str(tmp_path),
+            "--max-epochs", "2", "--output", str(output)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("Reciprocity on movielens")
+    assert "tracin_separate" in printed and "Largest givers" in printed
+    results = json.loads(output.read_text())
+    flows = results["flows"]["tracin_separate"]
+    assert sorted(flows, key=int) == [str(user) for user in sorted(set(rows[:, 0]))]
+    assert results["scores"]["tracin_shared"]["gap"] == pytest.approx(1.0)
+    assert main([*argv[:-2], "--max-users", "7", "--format", "csv"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header == "setting,spearman,pearson,gap,ratio"
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--dataset", "movielens"], "--dataset movielens needs --data-file PATH"),
+        (["--dataset", "ratings", "--data-file", "u.data"], "apply to --dataset movie"),
+        (["--dataset", "diabetes", "--max-users", "5"], "apply to --dataset movielens"),
+        (["--dataset", "movielens", "--data-file", "{tmp}/none"], "No such file"),
+        (["--dataset", "movielens", "--data-file", "{tmp}/bad"], "line 2: expected 4"),
+        (["--dataset", "movielens", "--max-users", "0"], "must be at least 1"),
+    ],
+)
+def test_bad_movielens_usage_exits_2_with_one_line(tmp_path, capsys, extra, message):
+    (tmp_path / "bad").write_text("1\t2\t3\t4\n1\t2\t3\n")
+    argv = ["reciprocity", *(arg.format(tmp=tmp_path) for arg in extra)]
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    # the reason is one line, the last (argparse puts its usage above it)
+    reason = capsys.readouterr().err.strip().splitlines()[-1]
+    assert reason.startswith("skcorr reciprocity: error:") and message in reason
