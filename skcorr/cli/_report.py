@@ -33,7 +33,8 @@ SETTINGS = {
             "models": ["logistic", "mlp"],
             "seeds": 2,
         },
-        "difficulty": {"seeds": 4, "epochs": 5, "n_samples": 600},
+        "difficulty": {"seeds": 4, "epochs": 5, "n_samples": 600,
+                       "architectures": "sklearn"},
         "reciprocity": {"max_epochs": 10, "n_individuals": 20},
     },
     "full": {
@@ -43,7 +44,10 @@ SETTINGS = {
             "models": ["logistic", "mlp"],
             "seeds": 3,
         },
-        "difficulty": {"seeds": 10, "epochs": 10, "n_samples": None},
+        # five close variants trained to convergence, where a few sensitive
+        # examples fingerprint the variant better than the aggregate
+        "difficulty": {"seeds": 20, "epochs": 40, "n_samples": None,
+                       "architectures": "variants"},
         "reciprocity": {"max_epochs": 30, "n_individuals": 20},
     },
 }
@@ -240,18 +244,24 @@ def _difficulty_figure(results):
 
 def _study_difficulty(args, settings):
     study_args = _namespace(
-        args, dataset="digits", top=10, architectures="sklearn",
-        **settings["difficulty"],
+        args, dataset="digits", top=10, **settings["difficulty"]
     )
     results = _difficulty.compute_study(study_args)
     consistency = results["consistency"]
+    models = {
+        "sklearn": "three MLPs of different width and depth",
+        "variants": "five variants of one MLP (SGD, Adam, a lower learning rate, "
+        "wider, deeper)",
+        "torch": "a small CNN and an MLP",
+    }[results["architectures"]]
     body = "".join(
         [
             _html.paragraph(
                 "How hard is each example, and can I trust that score? Scores from "
-                "training dynamics over seeded runs of three MLPs on digits, their "
-                "run-to-run consistency and architecture fingerprints (Kwok et al. "
-                "2024)."
+                f"training dynamics over {results['runs_per_architecture']} seeded "
+                f"runs each of {models} on digits ({results['epochs']} epochs), "
+                "their run-to-run consistency and architecture fingerprints (Kwok "
+                "et al. 2024)."
             ),
             _html.figure(_difficulty_figure(results), "Consistency and scores"),
             _html.paragraph("Mean Spearman correlation of one run with the others:"),
@@ -266,7 +276,11 @@ def _study_difficulty(args, settings):
             ),
             _html.paragraph(
                 f"Architecture fingerprints, held-out accuracy (chance "
-                f"{results['chance']:.2f}):"
+                f"{results['chance']:.2f}) of telling a run's architecture from "
+                "its scores on k examples chosen by Welch t-tests, k random "
+                "examples, or the mean over all examples (aggregate); score "
+                "'all' uses every score together, the other rows one score "
+                "alone:"
             ),
             _html.table(*_difficulty.fingerprint_table(results)),
         ]
