@@ -12,8 +12,10 @@ subpackage and measures how their errors are correlated:
   (:class:`SeedEnsembleRegressor` with ``shared_fraction``) and leave-one-feature-out
   members (the study's XGBoost experiment, with HistGradientBoosting) on diabetes;
 - ``"backbone"``: several heads on one frozen feature extractor
-  (:class:`sklearn.frozen.FrozenEstimator`) against heads on independently fitted
-  extractors, on digits.
+  (:class:`sklearn.frozen.FrozenEstimator` of a PCA, a random projection or,
+  when torch and skorch are installed, a pretrained MLP,
+  :class:`~skcorr.ensemble._backbone.MLPBackbone`) against heads on
+  independently fitted extractors, on digits.
 """
 
 import warnings
@@ -40,6 +42,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from threadpoolctl import threadpool_limits
 
 from ..metrics import pairwise_error_correlation
+from ._backbone import MLPBackbone, torch_backbone_available
 from ._committee import CommitteeClassifier, CommitteeRegressor
 from ._seed import SeedEnsembleClassifier, SeedEnsembleRegressor
 
@@ -61,8 +64,9 @@ _DESCRIPTIONS = {
         "each leave one feature out, on diabetes (Pearson of residuals)."
     ),
     "backbone": (
-        "Shared backbone: the same heads on one frozen feature extractor against "
-        "heads on independently fitted extractors, on digits (phi_K of 0/1 errors)."
+        "Shared backbone: the same heads on one frozen feature extractor (a PCA, "
+        "a random projection and, with torch, a pretrained MLP) against heads on "
+        "independently fitted extractors, on digits (phi_K of 0/1 errors)."
     ),
 }
 
@@ -275,6 +279,11 @@ def _shared_data(rng, n_seeds, n_jobs, quick):
     )
 
 
+def _mlp_backbone(seed, quick):
+    """The learned backbone: a 64-32 ReLU MLP pretrained on the labels."""
+    return MLPBackbone((64, 32), max_epochs=15 if quick else 30, random_state=seed)
+
+
 def _backbone(rng, n_seeds, n_jobs, quick):
     X_train, X_test, y_train, y_test = _digits(_seed(rng), quick)
     heads = _heads(quick)
@@ -285,15 +294,19 @@ def _backbone(rng, n_seeds, n_jobs, quick):
             n_components, random_state=seed
         ),
     }
+    if torch_backbone_available():
+        extractors["mlp"] = lambda seed: _mlp_backbone(seed, quick)
     head_seed = _seed(rng)
     parts = np.array_split(rng.permutation(len(y_train)), len(heads))
     groups, summary = {}, []
     for kind, make_extractor in extractors.items():
-        shared = FrozenEstimator(make_extractor(_seed(rng)).fit(X_train))
+        shared = FrozenEstimator(make_extractor(_seed(rng)).fit(X_train, y_train))
         # Independent extractors: each head's own, fitted with its own seed on
         # its own (disjoint) part of the training rows.
         independent = [
-            FrozenEstimator(make_extractor(_seed(rng)).fit(X_train[rows]))
+            FrozenEstimator(
+                make_extractor(_seed(rng)).fit(X_train[rows], y_train[rows])
+            )
             for rows in parts
         ]
         for backbone, backbones in [
@@ -377,11 +390,16 @@ def run_scenario(name, *, random_state=0, n_seeds=5, n_jobs=None, quick=False):
       members that each drop one feature (the study's XGBoost experiment);
       ``matrix`` is the leave-one-feature-out one.
     - ``"backbone"``: five heads (the first five algorithms above) on one
-      frozen feature extractor (:class:`sklearn.frozen.FrozenEstimator` of a
-      fitted 10-component PCA or Gaussian random projection) against the same
-      heads each on its own extractor (fitted with its own seed on its own part
-      of the training rows); ``matrix`` holds the random-projection heads, shared
-      then independent.
+      frozen feature extractor (:class:`sklearn.frozen.FrozenEstimator`)
+      against the same heads each on its own extractor (fitted with its own
+      seed on its own part of the training rows). Three kinds of extractor:
+      ``"pca"`` and ``"random projection"`` (10 components, the fitted PCA or
+      Gaussian random projection) and, when torch and skorch can be imported,
+      ``"mlp"``: a learned backbone, a skorch MLP (64 and 32 hidden ReLU units)
+      pretrained on the labels, whose 32 last-hidden-layer activations are the
+      features (:class:`~skcorr.ensemble._backbone.MLPBackbone`; without torch
+      it is left out, with no error). ``matrix`` holds the random-projection
+      heads, shared then independent.
 
     BLAS and OpenMP run on one thread inside (the data are small, so thread
     start-up would dominate, and on a loaded machine by far).
@@ -401,7 +419,8 @@ def run_scenario(name, *, random_state=0, n_seeds=5, n_jobs=None, quick=False):
         Members fitted in parallel (see :class:`SeedEnsembleClassifier`).
     quick : bool, default=False
         Smaller data (digits: 500 training and 400 test images), smaller models
-        and fewer shared fractions, for a run of a few seconds.
+        (the MLP backbone: 15 epochs instead of 30) and fewer shared fractions,
+        for a run of a few seconds.
 
     Returns
     -------
@@ -438,6 +457,10 @@ def run_scenario(name, *, random_state=0, n_seeds=5, n_jobs=None, quick=False):
     ['mean_correlation', 'mean_error_rate', 'n_pairs', 'pairs']
     """
     rng = check_random_state(random_state)
+    if name == "backbone":
+        # Import torch (when installed) before the limits: threadpoolctl limits
+        # the thread pools of the libraries already loaded, torch's among them.
+        torch_backbone_available()
     with threadpool_limits(limits=1):
         result = _RUNNERS[name](rng, n_seeds, n_jobs, quick)
     result.name = name
