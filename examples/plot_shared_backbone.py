@@ -60,7 +60,7 @@ print("mean phi_K of errors:",
 # %%
 # A learned backbone, by hand
 # ---------------------------
-# :class:`~skcorr.ensemble._backbone.MLPBackbone` pretrains a skorch MLP (64
+# :class:`~skcorr.ensemble.MLPBackbone` pretrains a skorch MLP (64
 # and 32 hidden ReLU units) on the labels; frozen, its 32 last-hidden-layer
 # activations are what the heads see. The same four heads on one such backbone,
 # then each on its own backbone that differs only by seed (same rows, same

@@ -1,9 +1,12 @@
 """Meta-estimators that fit many models: one estimator over many seeds
 (:class:`SeedEnsembleClassifier`, :class:`SeedEnsembleRegressor`) and named
 algorithms side by side (:class:`CommitteeClassifier`, :class:`CommitteeRegressor`),
-each giving its members' own predictions through ``predict_all``.
+each giving its members' own predictions through ``predict_all``; and
+:class:`MLPBackbone`, a pretrained skorch MLP whose last hidden layer serves as
+a frozen feature extractor for the shared-backbone scenario.
 """
 
+from ._backbone import MLPBackbone
 from ._batch import evaluate_batch
 from ._committee import CommitteeClassifier, CommitteeRegressor
 from ._fitting import MemberFitError
@@ -13,6 +16,7 @@ from ._seed import SeedEnsembleClassifier, SeedEnsembleRegressor
 __all__ = [
     "CommitteeClassifier",
     "CommitteeRegressor",
+    "MLPBackbone",
     "MemberFitError",
     "SCENARIOS",
     "SeedEnsembleClassifier",

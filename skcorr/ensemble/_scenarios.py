@@ -14,7 +14,7 @@ subpackage and measures how their errors are correlated:
 - ``"backbone"``: several heads on one frozen feature extractor
   (:class:`sklearn.frozen.FrozenEstimator` of a PCA, a random projection or,
   when torch and skorch are installed, a pretrained MLP,
-  :class:`~skcorr.ensemble._backbone.MLPBackbone`) against heads on
+  :class:`~skcorr.ensemble.MLPBackbone`) against heads on
   independently fitted extractors, on digits.
 """
 
@@ -397,7 +397,7 @@ def run_scenario(name, *, random_state=0, n_seeds=5, n_jobs=None, quick=False):
       Gaussian random projection) and, when torch and skorch can be imported,
       ``"mlp"``: a learned backbone, a skorch MLP (64 and 32 hidden ReLU units)
       pretrained on the labels, whose 32 last-hidden-layer activations are the
-      features (:class:`~skcorr.ensemble._backbone.MLPBackbone`; without torch
+      features (:class:`~skcorr.ensemble.MLPBackbone`; without torch
       it is left out, with no error). ``matrix`` holds the random-projection
       heads, shared then independent.
 
