@@ -149,6 +149,7 @@ for offset, selection in [(-0.25, "t_test"), (0.0, "random"), (0.25, "aggregate"
 ax.axhline(study.chance, color="grey", linestyle=":", label="chance")
 ax.set_xticks(positions, table.index, rotation=30, ha="right")
 ax.set_ylabel("held-out accuracy, 10 examples")
-ax.legend()
+ax.set_ylim(0, 1.15)
+ax.legend(ncol=4, loc="upper center")
 fig.tight_layout()
 plt.show()
