@@ -69,6 +69,11 @@ def _difficulty(**params):
     return difficulty.ExampleDifficulty(SGD, **{**defaults, **params})
 
 
+def _fitted_difficulty():
+    return difficulty.ExampleDifficulty(SGD, scores=["loss"], n_runs=2,
+                                        n_epochs=1, random_state=0).fit(X, y)
+
+
 def _linear_influence():
     return influence.LinearInfluence(LOGISTIC).fit(X, y)
 
@@ -519,6 +524,10 @@ DIFFICULTY_CASES = [
      ValueError, "Score 'los' cannot be computed"),
     ("scorer: unknown aggregate", lambda: difficulty.make_difficulty_scorer(
         aggregate="avg"), InvalidParameterError, "'aggregate' parameter"),
+    ("scorer: weighted consistency", lambda: difficulty.make_difficulty_scorer(
+        aggregate="consistency")(_fitted_difficulty(), X, y,
+                                 sample_weight=np.ones(N)),
+     ValueError, "sample_weight has nothing to weight"),
     ("record: no partial_fit", lambda: difficulty.record_dynamics(
         LogisticRegression(), X, y, 2), ValueError, "has no partial_fit"),
     ("record: labels outside classes", lambda: difficulty.record_dynamics(
@@ -626,9 +635,16 @@ INFLUENCE_CASES = [
      ValueError, "method must be one of"),
     ("reciprocity scorer: unknown method", lambda: influence.make_reciprocity_scorer(
         method="x"), ValueError, "method must be one of"),
-    ("reciprocity scorer: sample_weight", lambda: influence.make_reciprocity_scorer(
-        n_individuals=3)(LOGISTIC, X, y, sample_weight=np.ones(N)), ValueError,
-     "does not use sample_weight"),
+    ("reciprocity scorer: negative sample_weight",
+     lambda: influence.make_reciprocity_scorer(n_individuals=3)(
+         LOGISTIC, X, y, sample_weight=-np.ones(N)), ValueError,
+     "sample_weight must be non-negative"),
+    ("flows: sample_weight length", lambda: influence.influence_flows(
+        _linear_influence(), X, y, sample_weight=np.ones(N - 1)), ValueError,
+     r"sample_weight must hold one weight per row"),
+    ("flows: NaN eval_sample_weight", lambda: influence.influence_flows(
+        _linear_influence(), X, y, eval_sample_weight=np.full(N, np.nan)),
+     ValueError, "eval_sample_weight contains NaN"),
     ("LinearInfluence: negative sample_weight", lambda: influence.LinearInfluence(
         LOGISTIC).fit(X, y, sample_weight=-np.ones(N)), ValueError,
      "Negative values in data passed to `sample_weight`"),

@@ -49,6 +49,12 @@ class _DifficultyScorer(_BaseScorer):
     def _score(self, method_caller, estimator, X, y_true, **kwargs):
         sample_weight = kwargs.get("sample_weight")
         if self.aggregate == "consistency":
+            if sample_weight is not None:
+                raise ValueError(
+                    "aggregate='consistency' scores the runs of the fitted "
+                    "ExampleDifficulty, not the held-out rows: sample_weight "
+                    "has nothing to weight. Score without it."
+                )
             return self._sign * _consistency(estimator, self.score)
         proba = method_caller(estimator, "predict_proba", X)
         classes = getattr(estimator, "classes_", None)

@@ -129,16 +129,31 @@ class BilinearInfluence:
         opponents = np.argsort(influence, axis=1, kind="stable")[:, :k]
         return proponents, opponents
 
-    def group_sums(self, X, y, groups, n_groups, role):
-        """Per checkpoint, the features summed over the rows of each group.
+    def weighted_feature_blocks(self, X, y, role, sample_weight=None):
+        """:meth:`feature_blocks` with each row's features times its weight.
 
-        ``groups`` holds integer codes in ``[0, n_groups)``. Returns a list of
-        ``(weight, sums)`` with ``sums`` of shape ``(n_groups, n_features)``:
-        memory linear in the number of groups, time linear in rows.
+        A row of weight ``w`` counts as ``w`` copies of itself: what it gives
+        (role ``"train"``) and what it gets (role ``"eval"``) scale with
+        ``w``. Features come back as numpy arrays.
         """
-        sums, weights = [], []
         for index, weight, rows, features in self.feature_blocks(X, y, role):
             features = self._to_numpy(features)
+            if sample_weight is not None:
+                features = features * sample_weight[rows, None]
+            yield index, weight, rows, features
+
+    def group_sums(self, X, y, groups, n_groups, role, sample_weight=None):
+        """Per checkpoint, the features summed over the rows of each group.
+
+        ``groups`` holds integer codes in ``[0, n_groups)``; ``sample_weight``
+        (validated, or None) weights the rows. Returns a list of ``(weight,
+        sums)`` with ``sums`` of shape ``(n_groups, n_features)``: memory
+        linear in the number of groups, time linear in rows.
+        """
+        sums, weights = [], []
+        for index, weight, rows, features in self.weighted_feature_blocks(
+            X, y, role, sample_weight
+        ):
             if index == len(sums):
                 sums.append(np.zeros((n_groups, features.shape[1])))
                 weights.append(weight)

@@ -27,6 +27,26 @@ def _check_groups(groups, n_rows, what):
     return groups
 
 
+def _check_row_weights(weights, n_rows, what):
+    """Validated float64 weights of shape (n_rows,), or None."""
+    if weights is None:
+        return None
+    weights = np.asarray(weights)
+    if weights.dtype.kind not in "biuf":
+        raise ValueError(f"{what} must be numeric; got dtype {weights.dtype}.")
+    weights = weights.astype(np.float64)
+    if weights.shape != (n_rows,):
+        raise ValueError(
+            f"{what} must hold one weight per row: shape ({n_rows},); got "
+            f"{weights.shape}."
+        )
+    if not np.isfinite(weights).all():
+        raise ValueError(f"{what} contains NaN or infinite values.")
+    if (weights < 0).any():
+        raise ValueError(f"{what} must be non-negative.")
+    return weights
+
+
 def _as_matrix(influence):
     """The (n_eval, n_train) matrix of a precomputed influence, or None."""
     from ._tracin_ideal import TracInIdealRecorder
@@ -103,7 +123,7 @@ def _frame(flows):
 
 def influence_flows(
     influence, X=None, y=None, *, groups=None, X_eval=None, y_eval=None,
-    eval_groups=None, as_frame=False,
+    eval_groups=None, sample_weight=None, eval_sample_weight=None, as_frame=False,
 ):
     """Self-influence, inflow and outflow of each individual.
 
@@ -148,6 +168,16 @@ def influence_flows(
         The individual owning each evaluation row. Required with ``X_eval``
         when ``groups`` is given; when both are None, evaluation row ``i``
         belongs to the individual of training row ``i``.
+    sample_weight : array-like of shape (n_train,), default=None
+        Weights of the training rows (for a matrix, of its columns): a row of
+        weight ``w`` gives as ``w`` copies of it would, so
+        ``Infl(D_u -> T_v)`` sums ``w_z w'_z' Infl(z -> z')``. Pass the
+        weights the model was fitted with (and give them to
+        ``LinearInfluence.fit`` too). None: 1 for every row.
+    eval_sample_weight : array-like of shape (n_eval,), default=None
+        Weights of the evaluation rows (for a matrix, of its rows). None:
+        ``sample_weight`` when the training rows are evaluated (``X_eval``
+        is None and there is no matrix), otherwise 1 for every row.
     as_frame : bool, default=False
         Return a pandas DataFrame indexed by individual.
 
@@ -195,6 +225,14 @@ def influence_flows(
                 "A precomputed influence matrix needs no data: pass groups (one "
                 "per column) and eval_groups (one per row) only."
             )
+        train_weight = _check_row_weights(sample_weight, matrix.shape[1],
+                                          "sample_weight")
+        eval_weight = _check_row_weights(eval_sample_weight, matrix.shape[0],
+                                         "eval_sample_weight")
+        if train_weight is not None:
+            matrix = matrix * train_weight[None, :]
+        if eval_weight is not None:
+            matrix = matrix * eval_weight[:, None]
         flows = _matrix_flows(matrix, groups, eval_groups)
         return _frame(flows) if as_frame else flows
     if not isinstance(influence, BilinearInfluence):
@@ -211,11 +249,14 @@ def influence_flows(
             f"X and y have different numbers of rows: {n_train} and {len(y)}."
         )
     groups = _check_groups(groups, n_train, "groups")
+    train_weight = _check_row_weights(sample_weight, n_train, "sample_weight")
     shared = X_eval is None
     if shared:
         if y_eval is not None or eval_groups is not None:
             raise ValueError("y_eval and eval_groups need X_eval.")
         X_eval, y_eval, eval_groups = X, y, groups
+        if eval_sample_weight is None:
+            eval_sample_weight = train_weight
     else:
         if y_eval is None or len(y_eval) != len(X_eval):
             raise ValueError("X_eval needs y_eval with one target per row.")
@@ -237,12 +278,20 @@ def influence_flows(
     eval_codes = _codes(eval_groups, individuals, "eval_groups")
     n_individuals = individuals.shape[0]
 
-    train_sums = influence.group_sums(X, y, train_codes, n_individuals, "train")
-    if shared and influence._symmetric:
+    eval_weight = _check_row_weights(eval_sample_weight, len(X_eval),
+                                     "eval_sample_weight")
+    train_sums = influence.group_sums(X, y, train_codes, n_individuals, "train",
+                                      sample_weight=train_weight)
+    same_weights = (train_weight is None and eval_weight is None) or (
+        train_weight is not None and eval_weight is not None
+        and np.array_equal(train_weight, eval_weight)
+    )
+    if shared and influence._symmetric and same_weights:
         eval_sums = train_sums
     else:
         eval_sums = influence.group_sums(
-            X_eval, y_eval, eval_codes, n_individuals, "eval"
+            X_eval, y_eval, eval_codes, n_individuals, "eval",
+            sample_weight=eval_weight,
         )
     self_influence = np.zeros(n_individuals)
     inflow = np.zeros(n_individuals)

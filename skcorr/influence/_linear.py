@@ -344,6 +344,17 @@ class LinearInfluence(BilinearInfluence):
             change = change + np.einsum("nam,nm->na", inverse_factors, solved)
         return change
 
+    def weighted_feature_blocks(self, X, y, role, sample_weight=None):
+        """Row-weighted features; a training row's is the change of removing
+        it with its weight (with ``leverage_correction``, ``H - w hess L``)."""
+        if sample_weight is None or role != "train":
+            yield from super().weighted_feature_blocks(X, y, role, sample_weight)
+            return
+        for rows, X_block, y_block in _row_blocks(X, y):
+            yield 0, 1.0, rows, self.leave_one_out_change(
+                X_block, y_block, sample_weight=sample_weight[rows]
+            )
+
     def feature_blocks(self, X, y, role="train"):
         """Yield blocks of rows: loss gradients (eval) or parameter changes
         (train), ``ROW_BLOCK`` rows at a time so that memory stays bounded."""

@@ -5,10 +5,11 @@ import warnings
 
 import numpy as np
 from scipy.stats import pearsonr, spearmanr
+from sklearn.metrics._scorer import _BaseScorer
 from sklearn.utils import check_random_state
 
 from ..exceptions import UndefinedCorrelationWarning
-from ._flows import influence_flows
+from ._flows import _check_row_weights, influence_flows
 
 METHODS = ("spearman", "pearson", "gap", "ratio")
 
@@ -115,8 +116,9 @@ def _final_step(estimator):
     return None, estimator
 
 
-def _influence_for(estimator, X, y, influence_params):
-    """An influence method for a fitted estimator and the (transformed) X."""
+def _influence_for(estimator, X, y, influence_params, sample_weight=None):
+    """An influence method for a fitted estimator and the (transformed) X;
+    ``sample_weight`` weights the Hessian of :class:`LinearInfluence`."""
     from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 
     from ._linear import LinearInfluence
@@ -125,7 +127,8 @@ def _influence_for(estimator, X, y, influence_params):
     if head is not None:
         X = head.transform(X)
     if isinstance(final, LinearRegression | Ridge | LogisticRegression):
-        return LinearInfluence(final, **influence_params).fit(X, y), X
+        influence = LinearInfluence(final, **influence_params)
+        return influence.fit(X, y, sample_weight=sample_weight), X
     if hasattr(final, "module_") and hasattr(final, "get_loss"):
         from ._tracin import TracIn
 
@@ -145,10 +148,17 @@ def _check_y(final, y):
     return y
 
 
-class ReciprocityScorer:
-    """Scorer object built by :func:`make_reciprocity_scorer`."""
+class ReciprocityScorer(_BaseScorer):
+    """Scorer object built by :func:`make_reciprocity_scorer`.
+
+    A scikit-learn scorer (``_BaseScorer``): called as ``scorer(estimator, X,
+    y, sample_weight=None)``, usable in multi-metric dicts, and with metadata
+    routing ``scorer.set_score_request(sample_weight=True)`` routes weights
+    to it.
+    """
 
     def __init__(self, method, n_individuals, random_state, influence_params):
+        super().__init__(reciprocity_score, 1, {}, response_method="predict")
         self.method = method
         self.n_individuals = n_individuals
         self.random_state = random_state
@@ -168,27 +178,28 @@ class ReciprocityScorer:
         contributes[order] = (np.arange(n_rows) // self.n_individuals) % 2 == 0
         return individual, contributes
 
-    def __call__(self, estimator, X, y, sample_weight=None):
+    def _score(self, method_caller, estimator, X, y, sample_weight=None):
         """Reciprocity of the fitted ``estimator`` on the held-out ``X, y``.
 
-        Influence is measured on the unweighted losses of the held-out rows,
-        so ``sample_weight`` must be None: weights are refused rather than
-        silently dropped.
+        ``sample_weight`` weights the held-out rows: a row of weight ``w``
+        gives and gets as ``w`` copies of it would (and weights the Hessian
+        of :class:`LinearInfluence`), see
+        :func:`~skcorr.influence.influence_flows`.
         """
-        if sample_weight is not None:
-            raise ValueError(
-                "The reciprocity scorer does not use sample_weight: influence "
-                "flows are measured on the unweighted losses of the held-out "
-                "rows. Score without sample_weight."
-            )
         if hasattr(X, "to_numpy"):
             X = X.to_numpy()
         X = np.asarray(X)
+        if sample_weight is not None:
+            sample_weight = _check_row_weights(sample_weight, len(X),
+                                               "sample_weight")
         _, final = _final_step(estimator)
         y = _check_y(final, y)
         individual, contributes = self.split(len(X))
+        given = None if sample_weight is None else sample_weight[contributes]
+        got = None if sample_weight is None else sample_weight[~contributes]
         influence, X_model = _influence_for(
-            estimator, X[contributes], y[contributes], self.influence_params
+            estimator, X[contributes], y[contributes], self.influence_params,
+            sample_weight=given,
         )
         head, _ = _final_step(estimator)
         X_eval = X[~contributes] if head is None else head.transform(X[~contributes])
@@ -196,6 +207,7 @@ class ReciprocityScorer:
             influence, X_model, y[contributes], groups=individual[contributes],
             X_eval=X_eval, y_eval=y[~contributes],
             eval_groups=individual[~contributes],
+            sample_weight=given, eval_sample_weight=got,
         )
         return reciprocity_score(flows, method=self.method)
 

@@ -63,6 +63,8 @@ def test_consistency_of_example_difficulty(data):
     assert scorer(difficulty, X, y) == pytest.approx(
         run_consistency(difficulty.scores_["loss"]).mean()
     )
+    with pytest.raises(ValueError, match="sample_weight has nothing to weight"):
+        scorer(difficulty, X, y, sample_weight=np.ones(len(y)))
     train, valid = validation_curve(
         ExampleDifficulty(SGDClassifier(loss="log_loss"), scores=["loss"],
                           n_runs=3, n_epochs=2, random_state=0),

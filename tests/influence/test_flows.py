@@ -129,3 +129,69 @@ def test_linear_flows_in_row_blocks_equal_one_block(monkeypatch, tmp_path):
     )
     for key in ("self_influence", "inflow", "outflow"):
         np.testing.assert_allclose(blocked[key], whole[key], rtol=1e-10)
+
+
+def test_weighted_tracin_flows_equal_repeated_rows():
+    # a row of weight w gives and gets as w copies of it
+    X, y = make_classification_data(n_samples=30)
+    net, _ = fit_small_net(X, y)
+    tracin = TracIn(net, batch_size=7)
+    groups = np.arange(30) % 6
+    weights = np.random.RandomState(0).randint(1, 4, size=30)
+    weighted = influence_flows(tracin, X, y, groups=groups, sample_weight=weights)
+    repeat = np.repeat(np.arange(30), weights)
+    repeated = influence_flows(tracin, X[repeat], y[repeat], groups=groups[repeat])
+    for key in ("self_influence", "inflow", "outflow"):
+        np.testing.assert_allclose(weighted[key], repeated[key], rtol=1e-6)
+    # separate evaluation rows weighted on their own
+    eval_weights = np.random.RandomState(1).randint(1, 4, size=10)
+    separate = influence_flows(
+        tracin, X[:20], y[:20], groups=groups[:20], X_eval=X[20:], y_eval=y[20:],
+        eval_groups=groups[20:], sample_weight=weights[:20],
+        eval_sample_weight=eval_weights,
+    )
+    matrix = tracin.influence(X[20:], y[20:], X[:20], y[:20])
+    _assert_flows_match(separate, eval_weights[:, None] * matrix * weights[:20],
+                        groups[:20], groups[20:])
+
+
+def test_weighted_leverage_corrected_flows_remove_each_weighted_row():
+    # training features: the change of removing a row with its weight
+    X, y, _ = _diabetes_ridge()
+    weights = np.random.RandomState(2).uniform(0.2, 3.0, size=len(y))
+    model = Ridge(alpha=0.1).fit(X, y, sample_weight=weights)
+    influence = LinearInfluence(model, leverage_correction=True).fit(
+        X, y, sample_weight=weights)
+    groups = np.arange(len(y)) % 8
+    flows = influence_flows(influence, X, y, groups=groups, sample_weight=weights)
+    gradients, _ = influence._gradients_and_factors(X, y)
+    change = influence.leave_one_out_change(X, y, sample_weight=weights)
+    matrix = (weights[:, None] * gradients) @ change.T
+    _assert_flows_match(flows, matrix, groups, groups)
+
+
+def test_weighted_matrix_flows_weight_rows_and_columns():
+    matrix = np.arange(12.0).reshape(3, 4) - 5
+    columns, rows = np.array([1.0, 0.5, 2.0, 0.0]), np.array([3.0, 1.0, 0.5])
+    groups, eval_groups = np.array([0, 1, 1, 2]), np.array([2, 0, 1])
+    flows = influence_flows(matrix, groups=groups, eval_groups=eval_groups,
+                            sample_weight=columns, eval_sample_weight=rows)
+    _assert_flows_match(flows, rows[:, None] * matrix * columns, groups,
+                        eval_groups)
+
+
+@pytest.mark.parametrize(
+    "weights, match",
+    [(-np.ones(80), "sample_weight must be non-negative"),
+     (np.ones(79), r"sample_weight must hold one weight per row: shape \(80,\)"),
+     (np.r_[np.nan, np.ones(79)], "sample_weight contains NaN"),
+     (np.array(["a"] * 80), "sample_weight must be numeric")],
+)
+def test_bad_weights_name_the_problem(weights, match):
+    X, y, model = _diabetes_ridge()
+    influence = LinearInfluence(model).fit(X, y)
+    with pytest.raises(ValueError, match=match):
+        influence_flows(influence, X, y, sample_weight=weights)
+    with pytest.raises(ValueError, match="eval_" + match):
+        influence_flows(influence, X, y, X_eval=X, y_eval=y,
+                        eval_sample_weight=weights)

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from scipy.stats import spearmanr
+from sklearn import config_context
 from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, cross_validate
@@ -10,6 +11,7 @@ from sklearn.preprocessing import StandardScaler
 from skcorr.exceptions import UndefinedCorrelationWarning
 from skcorr.influence import (
     LinearInfluence,
+    influence_flows,
     make_reciprocity_scorer,
     reciprocity_score,
 )
@@ -98,10 +100,47 @@ def test_scorer_uses_tracin_for_a_skorch_net():
         make_reciprocity_scorer(n_individuals=40)(net, X, y)
 
 
-def test_scorer_refuses_sample_weight_rather_than_dropping_it():
+def test_scorer_weights_rows_as_copies_of_them():
+    # integer weights give and get as repeated rows would: the flows of the
+    # weighted fold equal influence_flows over the rows repeated
     X, y = load_breast_cancer(return_X_y=True)
-    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
-    scorer = make_reciprocity_scorer(n_individuals=6)
-    assert np.isfinite(scorer(model, X[:120], y[:120]))
-    with pytest.raises(ValueError, match="does not use sample_weight"):
-        scorer(model, X[:120], y[:120], sample_weight=np.ones(120))
+    X = StandardScaler().fit_transform(X)
+    model = LogisticRegression().fit(X, y)
+    X_fold, y_fold = X[:120], y[:120]
+    weights = np.random.RandomState(0).randint(1, 4, size=120)
+    scorer = make_reciprocity_scorer(method="pearson", n_individuals=6)
+    individual, contributes = scorer.split(120)
+    repeat = np.repeat(np.arange(120), weights)
+    given, got = repeat[contributes[repeat]], repeat[~contributes[repeat]]
+    influence = LinearInfluence(model).fit(X_fold[given], y_fold[given])
+    flows = influence_flows(
+        influence, X_fold[given], y_fold[given], groups=individual[given],
+        X_eval=X_fold[got], y_eval=y_fold[got], eval_groups=individual[got],
+    )
+    expected = reciprocity_score(flows, method="pearson")
+    assert scorer(model, X_fold, y_fold, sample_weight=weights) == pytest.approx(
+        expected, rel=1e-10)
+    # unit weights change nothing; other weights change the score
+    unweighted = scorer(model, X_fold, y_fold)
+    assert scorer(model, X_fold, y_fold, sample_weight=np.ones(120)) == (
+        pytest.approx(unweighted, rel=1e-12))
+    assert abs(expected - unweighted) > 1e-3
+
+
+def test_scorer_gets_routed_sample_weight_in_cross_validate():
+    X, y = load_breast_cancer(return_X_y=True)
+    X, y = X[:240], y[:240]
+    weights = np.random.RandomState(1).uniform(0.5, 2.0, size=240)
+    with config_context(enable_metadata_routing=True):
+        pipeline = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=False),
+            LogisticRegression().set_fit_request(sample_weight=True),
+        )
+        scorer = make_reciprocity_scorer(n_individuals=6).set_score_request(
+            sample_weight=True)
+        weighted = cross_validate(pipeline, X, y, cv=3, scoring=scorer,
+                                  params={"sample_weight": weights})
+        plain = cross_validate(pipeline, X, y, cv=3,
+                               scoring=make_reciprocity_scorer(n_individuals=6))
+    assert np.isfinite(weighted["test_score"]).all()
+    assert not np.allclose(weighted["test_score"], plain["test_score"])
