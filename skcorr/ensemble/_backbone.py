@@ -122,7 +122,7 @@ class MLPBackbone(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
     Examples
     --------
     >>> from sklearn.datasets import load_digits
-    >>> from skcorr.ensemble._backbone import MLPBackbone
+    >>> from skcorr.ensemble import MLPBackbone
     >>> X, y = load_digits(return_X_y=True)
     >>> backbone = MLPBackbone((16, 8), max_epochs=3, random_state=0).fit(X / 16, y)
     >>> features = backbone.transform(X[:5] / 16)
