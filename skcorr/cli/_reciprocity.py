@@ -26,11 +26,15 @@ settings:
   influence_separate   each individual evaluated on its own held-out rows
   tracin_shared        TracIn of a small skorch net on the training rows
   tracin_separate      TracIn with each individual's own held-out rows
+  tracin_ideal         per-step TracInIdeal logged during training
+  (with --individuals rows the two separate settings are left out)
 
 examples:
   skcorr reciprocity
   skcorr reciprocity --dataset ratings --format json --output ratings.json
   skcorr reciprocity --dataset breast_cancer --n-individuals 40
+  skcorr reciprocity --individuals age      # 20 age bins of diabetes
+  skcorr reciprocity --individuals rows     # every row its own individual
   skcorr reciprocity --dataset movielens --data-file ml-100k/u.data --max-users 100
 
 MovieLens 100K is not bundled: download ml-100k.zip from
@@ -81,6 +85,15 @@ def add_parser(subparsers):
         help="individuals the tabular rows are split among (default: 20)",
     )
     parser.add_argument(
+        "--individuals",
+        default=None,
+        metavar="random|rows|COLUMN",
+        help="who the individuals of diabetes or breast_cancer are: rows dealt "
+        "at random to --n-individuals (random, the default), each row (rows), "
+        "or the rows grouped by a column, e.g. sex or age (its values, or "
+        "--n-individuals quantile bins)",
+    )
+    parser.add_argument(
         "--max-epochs",
         type=at_least(1),
         default=30,
@@ -111,17 +124,19 @@ def compute_study(args):
     from ..influence import run_reciprocity_study
 
     movielens = _movielens_options(args)
+    individuals = getattr(args, "individuals", None)
     start = time.perf_counter()
     try:
         results = run_reciprocity_study(
             args.dataset,
             n_individuals=args.n_individuals,
+            individuals=individuals,
             max_epochs=args.max_epochs,
             random_state=args.random_state,
             **movielens,
         )
     except (OSError, ValueError) as exc:
-        if not movielens:
+        if not movielens and individuals is None:
             raise
         raise UsageError(str(exc)) from exc
     results["seconds"] = time.perf_counter() - start

@@ -142,9 +142,36 @@ def _scores(flows):
         return {method: reciprocity_score(flows, method) for method in METHODS}
 
 
+def _tabular_individuals(individuals, frame, n_individuals, rng):
+    """The individual of each row of a scikit-learn tabular dataset.
+
+    ``None`` or ``"random"``: rows dealt at random to ``n_individuals``; ``"rows"``:
+    each row alone; a column name: its values when there are at most
+    ``n_individuals`` of them, else ``n_individuals`` quantile bins (labelled
+    0, 1, ... from the lowest values up).
+    """
+    n_rows = len(frame)
+    if individuals is None or individuals == "random":
+        return rng.permutation(n_rows) % n_individuals
+    if individuals == "rows":
+        return np.arange(n_rows)
+    if individuals not in frame.columns:
+        raise ValueError(
+            f"individuals must be 'random', 'rows' or a column of the dataset "
+            f"{list(frame.columns)}; got {individuals!r}."
+        )
+    column = frame[individuals].to_numpy()
+    values, codes = np.unique(column, return_inverse=True)
+    if len(values) <= n_individuals:
+        return codes
+    # quantile bins of (near) equal size, ties kept together
+    edges = np.quantile(column, np.linspace(0, 1, n_individuals + 1)[1:-1])
+    return np.searchsorted(np.unique(edges), column, side="right")
+
+
 def run_reciprocity_study(
     dataset="diabetes", *, data_file=None, max_users=None, n_individuals=20,
-    test_fraction=0.3, max_epochs=30, random_state=0,
+    individuals=None, test_fraction=0.3, max_epochs=30, random_state=0,
 ):
     """Inflow, outflow and reciprocity under several influence settings.
 
@@ -190,7 +217,19 @@ default="diabetes"
         ratings) takes long on a CPU: TracInIdeal evaluates every training
         row at every step.
     n_individuals : int, default=20
-        Individuals for the tabular datasets.
+        Individuals for the tabular datasets (with ``individuals`` "random"
+        or a column of many values).
+    individuals : {"random", "rows"} or str, default=None
+        Who the individuals of the tabular datasets are. None or
+        ``"random"``: rows dealt at random to ``n_individuals``; ``"rows"``:
+        every row is its own individual (the separate-evaluation settings are
+        then left out: one row cannot both give and get); a column name of
+        the dataset (e.g. ``"sex"`` or ``"age"`` for diabetes): rows grouped
+        by its value, or, with more than ``n_individuals`` values, by its
+        ``n_individuals`` quantile bins (labelled 0, 1, ... from the lowest
+        values up). The ratings datasets always take the users. With two
+        individuals (``"sex"``), correlations across them compare two points:
+        read ``gap`` and ``ratio``.
     test_fraction : float, default=0.3
         Share of each individual's rows kept for separate evaluation.
     max_epochs : int, default=30
@@ -204,7 +243,7 @@ default="diabetes"
         :func:`~skcorr.influence.reciprocity_score`; ``"flows"``: dict of
         flow DataFrames per setting; ``"top_givers"`` and ``"top_receivers"``:
         the five individuals with the largest outflow and inflow in
-        ``"tracin_separate"``.
+        ``"tracin_separate"`` (``"tracin_shared"`` with ``individuals="rows"``).
 
     References
     ----------
@@ -258,6 +297,11 @@ default="diabetes"
                 f"{name} applies to dataset='movielens' only; got {name}={value!r} "
                 f"with dataset={dataset!r}."
             )
+    if dataset in RATINGS_DATASETS and individuals is not None:
+        raise ValueError(
+            f"individuals applies to the tabular datasets; for {dataset!r} the "
+            f"individuals are the users (got individuals={individuals!r})."
+        )
     if not isinstance(random_state, numbers.Integral):
         raise ValueError(f"random_state must be an int; got {random_state!r}.")
     if not 0 < test_fraction < 1:
@@ -271,9 +315,10 @@ default="diabetes"
         regression = True
     else:
         loader = load_diabetes if dataset == "diabetes" else load_breast_cancer
-        X, y = loader(return_X_y=True)
-        X = StandardScaler().fit_transform(X).astype(np.float32)
-        groups = rng.permutation(len(X)) % n_individuals
+        frame, y = loader(return_X_y=True, as_frame=True)
+        groups = _tabular_individuals(individuals, frame, n_individuals, rng)
+        X = StandardScaler().fit_transform(frame.to_numpy()).astype(np.float32)
+        y = y.to_numpy()
         regression = dataset == "diabetes"
         if regression:
             y = ((y - y.mean()) / y.std()).astype(np.float32)[:, None]
@@ -289,6 +334,8 @@ default="diabetes"
         )
     is_eval = _split_per_individual(groups, test_fraction, rng)
     train, test = ~is_eval, is_eval
+    # one row cannot both give and get: no separate evaluation then
+    separate_sets = bool(test.any())
     flows = {}
 
     def separate(influence, X_model_train, y_train, X_model_test, y_test):
@@ -312,9 +359,10 @@ default="diabetes"
             corrected, X[train], y_linear[train], groups=groups[train],
             as_frame=True,
         )
-        flows["influence_separate"] = separate(
-            plain, X[train], y_linear[train], X[test], y_linear[test]
-        )
+        if separate_sets:
+            flows["influence_separate"] = separate(
+                plain, X[train], y_linear[train], X[test], y_linear[test]
+            )
     recorder = TracInIdealRecorder(X[train], y[train], groups=groups[train],
                                    eval_groups=groups[train], store_matrix=False)
     net = _fit_net(module, X[train], y[train], max_epochs, random_state, regression,
@@ -323,11 +371,13 @@ default="diabetes"
     flows["tracin_shared"] = influence_flows(
         tracin, X[train], y[train], groups=groups[train], as_frame=True
     )
-    flows["tracin_separate"] = separate(tracin, X[train], y[train], X[test], y[test])
+    if separate_sets:
+        flows["tracin_separate"] = separate(tracin, X[train], y[train], X[test],
+                                            y[test])
     flows["tracin_ideal"] = _frame(recorder.flows_)
     scores = pd.DataFrame({name: _scores(f) for name, f in flows.items()}).T
     scores.index.name = "setting"
-    last = flows["tracin_separate"]
+    last = flows.get("tracin_separate", flows["tracin_shared"])
     return {
         "dataset": dataset,
         "scores": scores.round(12),

@@ -80,3 +80,15 @@ def test_bad_movielens_usage_exits_2_with_one_line(tmp_path, capsys, extra, mess
     # the reason is one line, the last (argparse puts its usage above it)
     reason = capsys.readouterr().err.strip().splitlines()[-1]
     assert reason.startswith("skcorr reciprocity: error:") and message in reason
+
+
+def test_individuals_by_column_and_unknown_column(tmp_path, capsys):
+    output = tmp_path / "flows.json"
+    assert main(["reciprocity", "--individuals", "sex", "--max-epochs", "3",
+                 "--output", str(output)]) == 0
+    results = json.loads(output.read_text())
+    assert len(results["flows"]["tracin_separate"]) == 2  # one per value of sex
+    with pytest.raises(SystemExit) as exit_info:
+        main(["reciprocity", "--individuals", "height"])
+    assert exit_info.value.code == 2
+    assert "got 'height'" in capsys.readouterr().err

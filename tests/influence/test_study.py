@@ -74,3 +74,45 @@ def test_movielens_subset_and_errors(tmp_path):
         run_reciprocity_study("diabetes", max_users=5)
     with pytest.raises(FileNotFoundError, match="No such file"):
         run_reciprocity_study("movielens", data_file=tmp_path / "missing.data")
+
+
+def test_diabetes_individuals_grouped_by_a_column():
+    from sklearn.datasets import load_diabetes
+
+    frame = load_diabetes(as_frame=True).frame
+    # sex has two values: one individual per value, owning exactly its rows
+    results = run_reciprocity_study("diabetes", individuals="sex", max_epochs=3)
+    flows = results["flows"]["tracin_separate"]
+    counts = frame["sex"].value_counts().sort_index().to_numpy()
+    np.testing.assert_array_equal(flows["n_train"] + flows["n_eval"], counts)
+    # age has many values: 20 quantile bins of near-equal size, ordered by age
+    results = run_reciprocity_study("diabetes", individuals="age", max_epochs=3)
+    flows = results["flows"]["tracin_separate"]
+    sizes = (flows["n_train"] + flows["n_eval"]).to_numpy()
+    assert len(flows) == 20 and sizes.sum() == len(frame)
+    assert sizes.min() >= 0.4 * len(frame) / 20  # ties keep equal ages together
+    from skcorr.influence._study import _tabular_individuals
+
+    bins = _tabular_individuals("age", frame, 20, np.random.RandomState(0))
+    ages = frame["age"].to_numpy()
+    for low, high in zip(range(19), range(1, 20), strict=True):
+        assert ages[bins == low].max() < ages[bins == high].min()
+
+
+def test_every_row_its_own_individual_keeps_the_shared_settings_only():
+    results = run_reciprocity_study("breast_cancer", individuals="rows",
+                                    max_epochs=3)
+    assert list(results["scores"].index) == [
+        "influence_shared", "influence_leverage", "tracin_shared", "tracin_ideal"]
+    flows = results["flows"]["influence_shared"]
+    assert len(flows) == 569 and (flows["n_train"] == 1).all()
+    assert results["scores"].loc["influence_shared", "spearman"] == pytest.approx(1)
+    shared = results["flows"]["tracin_shared"]
+    assert results["top_givers"].index[0] == shared["outflow"].idxmax()
+
+
+def test_individuals_errors_name_the_problem():
+    with pytest.raises(ValueError, match=r"a column of the dataset \['age', 'sex'"):
+        run_reciprocity_study("diabetes", individuals="height")
+    with pytest.raises(ValueError, match="the individuals are the users"):
+        run_reciprocity_study("ratings", individuals="rows")
