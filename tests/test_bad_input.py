@@ -639,6 +639,10 @@ INFLUENCE_CASES = [
      lambda: influence.make_reciprocity_scorer(n_individuals=3)(
          LOGISTIC, X, y, sample_weight=-np.ones(N)), ValueError,
      "sample_weight must be non-negative"),
+    ("study: unknown individuals column", lambda: influence.run_reciprocity_study(
+        individuals="height"), ValueError, "a column of the dataset"),
+    ("study: individuals for ratings", lambda: influence.run_reciprocity_study(
+        "ratings", individuals="rows"), ValueError, "the individuals are the users"),
     ("flows: sample_weight length", lambda: influence.influence_flows(
         _linear_influence(), X, y, sample_weight=np.ones(N - 1)), ValueError,
      r"sample_weight must hold one weight per row"),
