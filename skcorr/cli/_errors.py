@@ -328,25 +328,22 @@ def render_table(results):
     lines.append(f"mean over pairs: {results['mean_correlation']:.3f}")
     risk = results.get("aggregated_risk")
     if risk is not None:
+        header, rows = risk_table(risk)
         lines += [
             "",
             "Aggregated risk: rate of samples on which at least k models fail",
-            format_table(
-                list(
-                    zip(
-                        risk["k"],
-                        risk["observed"],
-                        risk["independent"],
-                        risk["ratio"],
-                        strict=True,
-                    )
-                ),
-                ["k", "observed", "if independent", "ratio"],
-            ),
+            format_table(rows, header),
         ]
     elif results["task"] == "regression":
         lines += ["", "(pass --tolerance to measure the aggregated risk of regressors)"]
     return "\n".join(lines)
+
+
+def risk_table(risk):
+    """Headers and rows of the aggregated risk: one row per k."""
+    columns = (risk["k"], risk["observed"], risk["independent"], risk["ratio"])
+    return (["k", "observed", "if independent", "ratio"],
+            [list(row) for row in zip(*columns, strict=True)])
 
 
 def run(args):

@@ -161,20 +161,7 @@ def _study_errors(args, settings):
                 "the models failed independently",
             )
         )
-        body.append(
-            _html.table(
-                ["k", "observed", "if independent", "ratio"],
-                list(
-                    zip(
-                        risk["k"],
-                        risk["observed"],
-                        risk["independent"],
-                        risk["ratio"],
-                        strict=True,
-                    )
-                ),
-            )
-        )
+        body.append(_html.table(*_errors.risk_table(risk)))
     return (
         results,
         "".join(body),
