@@ -32,6 +32,15 @@ examples:
 """
 
 
+# What each --architectures choice trains, for the help and the report.
+ARCHITECTURES = {
+    "sklearn": "three MLPs of different width and depth",
+    "variants": "five variants of one MLP (SGD, Adam, a lower learning rate, "
+    "wider, deeper)",
+    "torch": "a small CNN and an MLP as skorch nets",
+}
+
+
 def add_parser(subparsers):
     parser = subparsers.add_parser(
         "difficulty",
@@ -51,13 +60,9 @@ def add_parser(subparsers):
     parser.add_argument(
         "--architectures",
         default="sklearn",
-        choices=("sklearn", "variants", "torch"),
-        help=(
-            "sklearn: three MLPs of different width and depth; variants: five "
-            "variants of one MLP (optimiser, learning rate, width, depth) as in "
-            "the study; torch: a small CNN and an MLP as skorch nets "
-            "(default: sklearn)"
-        ),
+        choices=tuple(ARCHITECTURES),
+        help="; ".join(f"{name}: {text}" for name, text in ARCHITECTURES.items())
+        + " (default: sklearn)",
     )
     parser.add_argument(
         "--seeds",

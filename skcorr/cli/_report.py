@@ -235,12 +235,7 @@ def _study_difficulty(args, settings):
     )
     results = _difficulty.compute_study(study_args)
     consistency = results["consistency"]
-    models = {
-        "sklearn": "three MLPs of different width and depth",
-        "variants": "five variants of one MLP (SGD, Adam, a lower learning rate, "
-        "wider, deeper)",
-        "torch": "a small CNN and an MLP",
-    }[results["architectures"]]
+    models = _difficulty.ARCHITECTURES[results["architectures"]]
     body = "".join(
         [
             _html.paragraph(
