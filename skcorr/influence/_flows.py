@@ -255,8 +255,6 @@ def influence_flows(
         if y_eval is not None or eval_groups is not None:
             raise ValueError("y_eval and eval_groups need X_eval.")
         X_eval, y_eval, eval_groups = X, y, groups
-        if eval_sample_weight is None:
-            eval_sample_weight = train_weight
     else:
         if y_eval is None or len(y_eval) != len(X_eval):
             raise ValueError("X_eval needs y_eval with one target per row.")
@@ -278,16 +276,15 @@ def influence_flows(
     eval_codes = _codes(eval_groups, individuals, "eval_groups")
     n_individuals = individuals.shape[0]
 
-    eval_weight = _check_row_weights(eval_sample_weight, len(X_eval),
-                                     "eval_sample_weight")
+    if shared and eval_sample_weight is None:
+        eval_weight = train_weight  # the training rows, with their weights
+    else:
+        eval_weight = _check_row_weights(eval_sample_weight, len(X_eval),
+                                         "eval_sample_weight")
     train_sums = influence.group_sums(X, y, train_codes, n_individuals, "train",
                                       sample_weight=train_weight)
-    same_weights = (train_weight is None and eval_weight is None) or (
-        train_weight is not None and eval_weight is not None
-        and np.array_equal(train_weight, eval_weight)
-    )
-    if shared and influence._symmetric and same_weights:
-        eval_sums = train_sums
+    if shared and influence._symmetric and eval_weight is train_weight:
+        eval_sums = train_sums  # the same rows, weights and features
     else:
         eval_sums = influence.group_sums(
             X_eval, y_eval, eval_codes, n_individuals, "eval",
