@@ -111,10 +111,25 @@ def skorch_seed_ensemble(n_jobs):
     return [fitted.seeds_, fitted.predict_proba_all(X)]
 
 
+def skorch_example_difficulty(n_jobs):
+    # its runs seed the global generators: threads must not interleave them
+    pytest.importorskip("skorch")
+    torch = pytest.importorskip("torch")
+    from tests.ensemble.test_seed_skorch import TinyMLP, TinyNetClassifier
+
+    net = TinyNetClassifier(
+        TinyMLP, criterion=torch.nn.CrossEntropyLoss, lr=0.1, batch_size=16,
+        iterator_train__shuffle=True, train_split=None, verbose=0,
+    )
+    fitted = ExampleDifficulty(net, scores=["loss", "forgetting_events"], n_runs=4,
+                               n_epochs=3, random_state=0, n_jobs=n_jobs).fit(X, y)
+    return [fitted.seeds_, fitted.mean_scores_.to_numpy()]
+
+
 STUDIES = [
     seed_ensemble_classifier, seed_ensemble_regressor, committee_classifier,
     batch, example_difficulty, spurious_study, bootstrap_significance,
-    skorch_seed_ensemble,
+    skorch_seed_ensemble, skorch_example_difficulty,
 ]
 
 

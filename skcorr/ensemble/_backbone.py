@@ -24,7 +24,7 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils.seeding import _GLOBAL_SEED_LOCK, MAX_SEED, seeded_randomness
+from ..utils.seeding import MAX_SEED, seeded_randomness
 
 
 def torch_backbone_available():
@@ -187,7 +187,7 @@ class MLPBackbone(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         self.seed_ = int(check_random_state(self.random_state).randint(MAX_SEED))
         widths = (X.shape[1], *sizes)
         # Global generators are seeded, so fits run one at a time in a process.
-        with _GLOBAL_SEED_LOCK, seeded_randomness(self.seed_, torch=True):
+        with seeded_randomness(self.seed_, torch=True):
             layers = []
             for n_in, n_out in zip(widths[:-1], widths[1:], strict=True):
                 layers += [torch.nn.Linear(n_in, n_out), torch.nn.ReLU()]

@@ -140,7 +140,10 @@ def seeded_randomness(seed, *, torch=False):
 
     The previous states are restored on exit, so a fit run in the calling process
     leaves the user's global randomness as it was. Run it inside the worker that
-    fits a model: global generators are per process.
+    fits a model: global generators are per process. The generators are shared
+    by the threads of a process, so the block holds a process-wide lock: under
+    a threading backend, seeded blocks run one at a time (process backends run
+    them in parallel).
 
     Parameters
     ----------
@@ -161,31 +164,32 @@ def seeded_randomness(seed, *, torch=False):
     True
     """
     seed = int(seed)
-    python_state = random.getstate()
-    numpy_state = np.random.get_state()  # noqa: NPY002 (the global one)
-    torch_module = None
-    if torch:
-        import torch as torch_module
+    with _GLOBAL_SEED_LOCK:  # the generators are shared by the process's threads
+        python_state = random.getstate()
+        numpy_state = np.random.get_state()  # noqa: NPY002 (the global one)
+        torch_module = None
+        if torch:
+            import torch as torch_module
 
-        torch_cpu_state = torch_module.random.get_rng_state()
-        torch_cuda_states = (
-            torch_module.cuda.get_rng_state_all()
-            if torch_module.cuda.is_available()
-            else None
-        )
-    random.seed(seed)
-    np.random.seed(seed)  # noqa: NPY002
-    if torch_module is not None:
-        torch_module.manual_seed(seed)  # seeds CUDA devices too
-    try:
-        yield
-    finally:
-        random.setstate(python_state)
-        np.random.set_state(numpy_state)  # noqa: NPY002
+            torch_cpu_state = torch_module.random.get_rng_state()
+            torch_cuda_states = (
+                torch_module.cuda.get_rng_state_all()
+                if torch_module.cuda.is_available()
+                else None
+            )
+        random.seed(seed)
+        np.random.seed(seed)  # noqa: NPY002
         if torch_module is not None:
-            torch_module.random.set_rng_state(torch_cpu_state)
-            if torch_cuda_states is not None:
-                torch_module.cuda.set_rng_state_all(torch_cuda_states)
+            torch_module.manual_seed(seed)  # seeds CUDA devices too
+        try:
+            yield
+        finally:
+            random.setstate(python_state)
+            np.random.set_state(numpy_state)  # noqa: NPY002
+            if torch_module is not None:
+                torch_module.random.set_rng_state(torch_cpu_state)
+                if torch_cuda_states is not None:
+                    torch_module.cuda.set_rng_state_all(torch_cuda_states)
 
 
 def seeded_estimator(estimator, seed):
@@ -253,6 +257,6 @@ def fit_with_seed(estimator, seed, X, y=None, **fit_params):
         # skorch nets re-initialise their module in fit(), so seeding here covers
         # weight initialisation as well as shuffling and dropout. Under a threading
         # backend these fits are serialised (process backends run them in parallel).
-        with _GLOBAL_SEED_LOCK, seeded_randomness(seed, torch=True):
+        with seeded_randomness(seed, torch=True):
             return estimator.fit(X, y, **fit_params)
     return estimator.fit(X, y, **fit_params)
