@@ -80,6 +80,8 @@ def test_features_are_the_penultimate_activations(fitted, digits):
     hidden = np.maximum(X_test @ w1.T + b1, 0)
     expected = np.maximum(hidden @ w2.T + b2, 0)
     features = fitted.transform(X_test)
+    # float64 both ways but torch's GEMM (MKL) against numpy's (OpenBLAS):
+    # ~88 terms of |sum| <~ 25 per activation, <~ 2e-13 (5e-15 seen)
     np.testing.assert_allclose(features, expected, rtol=1e-12, atol=1e-12)
     # ... and the net's output layer applied to them gives its logits.
     logits = fitted.net_.forward(X_test.astype(np.float32)).numpy()
@@ -125,7 +127,12 @@ def test_fit_leaves_the_global_generators_alone(digits):
 def test_rows_do_not_depend_on_the_batch(fitted, digits):
     _, _, X_test, _ = digits
     whole = fitted.transform(X_test)
-    np.testing.assert_allclose(fitted.transform(X_test[:7]), whole[:7], rtol=1e-12)
+    # float64 layers; 7 rows and 300 rows take other GEMM blockings: ~88 terms
+    # of |sum| <~ 25 per activation, error <~ 88 * 1.1e-16 * 25 ~ 2e-13 (9e-16
+    # seen). On the smallest activations (5e-4) 1e-15 is already 2e-12
+    # relative: the atol covers them.
+    np.testing.assert_allclose(fitted.transform(X_test[:7]), whole[:7], rtol=1e-12,
+                               atol=1e-12)
 
 
 def test_transform_before_fit_is_not_fitted_error():
