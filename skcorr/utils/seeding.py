@@ -16,6 +16,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from .interrupts import reraise_interrupt
+
 MAX_SEED = np.iinfo(np.int32).max
 
 # Global generators are shared by the threads of a process: fits that seed them
@@ -67,7 +69,7 @@ def set_random_states(estimator, seed):
     estimator : estimator instance
         Modified in place.
     seed : int
-        Seed in ``[0, 2**31 - 1)``.
+        Seed in ``[0, 2**32 - 1]``, the range numpy and scikit-learn take.
 
     Returns
     -------
@@ -148,7 +150,7 @@ def seeded_randomness(seed, *, torch=False):
     Parameters
     ----------
     seed : int
-        Seed in ``[0, 2**31 - 1)``.
+        Seed in ``[0, 2**32 - 1]``, the range numpy and scikit-learn take.
     torch : bool, default=False
         Also seed torch (CPU and every CUDA device). Imports torch.
 
@@ -253,10 +255,13 @@ def fit_with_seed(estimator, seed, X, y=None, **fit_params):
     0
     """
     estimator, needs_global_seed = seeded_estimator(estimator, seed)
-    if needs_global_seed:
-        # skorch nets re-initialise their module in fit(), so seeding here covers
-        # weight initialisation as well as shuffling and dropout. Under a threading
-        # backend these fits are serialised (process backends run them in parallel).
-        with seeded_randomness(seed, torch=True):
-            return estimator.fit(X, y, **fit_params)
-    return estimator.fit(X, y, **fit_params)
+    # MLPs and skorch nets swallow Ctrl-C and return half-trained: raise it again.
+    with reraise_interrupt():
+        if needs_global_seed:
+            # skorch nets re-initialise their module in fit(), so seeding here
+            # covers weight initialisation as well as shuffling and dropout. Under
+            # a threading backend these fits are serialised (process backends run
+            # them in parallel).
+            with seeded_randomness(seed, torch=True):
+                return estimator.fit(X, y, **fit_params)
+        return estimator.fit(X, y, **fit_params)
