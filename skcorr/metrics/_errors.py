@@ -1,6 +1,7 @@
 """Per-sample errors of many models: indicators for classifiers, residuals for
 regressors."""
 
+import numpy as np
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..utils.validation import check_predictions, labelled_columns
@@ -19,8 +20,28 @@ def compute_errors(y_true, Y_pred, *, task="auto", min_models=1):
     if task == "classification":
         errors = (Y != y[:, None]).astype(float)
     else:
-        errors = y[:, None].astype(float) - Y.astype(float)
+        errors = residuals_of(y, Y)
     return errors, model_names, task
+
+
+def residuals_of(y, Y):
+    """``y[:, None] - Y`` in float64, refusing residuals that overflow.
+
+    Finite inputs can have an infinite difference (``1e308 - (-1e308)``);
+    numpy's overflow flag catches it during the subtraction, so no extra pass
+    over the data is needed.
+    """
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            return y[:, None].astype(float) - Y.astype(float)
+    except FloatingPointError:
+        largest = max(np.max(np.abs(y.astype(float))), np.max(np.abs(Y.astype(float))))
+        raise ValueError(
+            "The residuals y_true - Y_pred overflow float64 (values up to "
+            f"{largest:.3g} in absolute value). Rescale y_true and Y_pred together "
+            "(e.g. divide both by 1e100): error correlations do not depend on the "
+            "scale."
+        ) from None
 
 
 @validate_params(
@@ -42,6 +63,13 @@ def error_indicators(y_true, Y_pred):
     indicators : ndarray or DataFrame of shape (n_samples, n_models), dtype int
         ``1[Y_pred[:, j] != y_true]``; a DataFrame with the same columns when
         ``Y_pred`` is one.
+
+    Raises
+    ------
+    ValueError
+        For the bad input listed in :func:`pairwise_error_correlation`; also
+        for non-integer float predictions that are not labels of ``y_true``
+        (probabilities: pass predicted labels).
 
     References
     ----------
@@ -78,6 +106,12 @@ def residuals(y_true, Y_pred):
     -------
     residuals : ndarray or DataFrame of shape (n_samples, n_models)
         A DataFrame with the same columns when ``Y_pred`` is one.
+
+    Raises
+    ------
+    ValueError
+        For the bad input listed in :func:`pairwise_error_correlation`, for
+        non-numeric targets, and for residuals that overflow float64.
 
     Examples
     --------

@@ -22,13 +22,33 @@ def _block(errors, rows):
     return np.asarray(errors[rows], dtype=np.float64)
 
 
+def check_no_overflow(result, errors, what):
+    """Refuse a sum or product of finite errors that overflowed float64.
+
+    Checks the small ``result`` (one value per model, or per pair), never the
+    data; only when it is not finite are the errors read again for the message.
+    """
+    if np.all(np.isfinite(result)):
+        return
+    largest = max(
+        float(np.max(np.abs(_block(errors, rows)))) for rows in row_blocks(errors)
+    )
+    raise ValueError(
+        f"The {what} of the errors overflow float64 (errors up to {largest:.3g} in "
+        "absolute value). Rescale y_true and Y_pred together (or the errors), "
+        "e.g. divide them by 1e100: error correlations do not depend on the scale."
+    )
+
+
 def column_means(errors, weights=None):
     """Mean of each column (``weights`` summing to one, or None)."""
     total = np.zeros(errors.shape[1])
-    for rows in row_blocks(errors):
-        block = _block(errors, rows)
-        total += block.sum(axis=0) if weights is None else weights[rows] @ block
-        del block  # free it before the next block is read
+    with np.errstate(over="ignore", invalid="ignore"):
+        for rows in row_blocks(errors):
+            block = _block(errors, rows)
+            total += block.sum(axis=0) if weights is None else weights[rows] @ block
+            del block  # free it before the next block is read
+    check_no_overflow(total, errors, "sums")
     return total / errors.shape[0] if weights is None else total
 
 
@@ -36,15 +56,17 @@ def gram(errors, weights=None, shift=None):
     """``sum_i w_i (e_i - shift)(e_i - shift)'``, with ``w_i = 1/n`` by default."""
     n_models = errors.shape[1]
     total = np.zeros((n_models, n_models))
-    for rows in row_blocks(errors):
-        block = _block(errors, rows)
-        if shift is not None:
-            block -= shift
-        if weights is None:
-            total += block.T @ block
-        else:
-            total += (block * weights[rows, None]).T @ block
-        del block  # free it before the next block is read
+    with np.errstate(over="ignore", invalid="ignore"):
+        for rows in row_blocks(errors):
+            block = _block(errors, rows)
+            if shift is not None:
+                block -= shift
+            if weights is None:
+                total += block.T @ block
+            else:
+                total += (block * weights[rows, None]).T @ block
+            del block  # free it before the next block is read
+    check_no_overflow(total, errors, "products")
     return total / errors.shape[0] if weights is None else total
 
 
@@ -56,8 +78,12 @@ def covariance(errors, weights=None):
     large against its spread the blocks are centred before their product.
     """
     means = column_means(errors, weights)
-    result = gram(errors, weights) - np.outer(means, means)
-    if np.all(means**2 <= 1e4 * np.diag(result)):
+    with np.errstate(over="ignore", invalid="ignore"):
+        result = gram(errors, weights) - np.outer(means, means)
+    check_no_overflow(result, errors, "products")
+    with np.errstate(over="ignore"):
+        small_means = np.all(means**2 <= 1e4 * np.diag(result))
+    if small_means:
         return result
     return gram(errors, weights, shift=means)
 

@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import StrOptions, validate_params
 from ..exceptions import UndefinedCorrelationWarning
 from ..utils.validation import (
     check_errors,
+    check_same_index,
     check_weights,
     describe_models,
     labelled_matrix,
@@ -56,7 +57,9 @@ def _kendall_tau_b(errors):
     products = np.zeros((n_models, n_models))
     for start in range(0, n_samples, block):
         rows = errors[start : start + block]
-        signs = np.sign(rows[:, None, :] - errors[None, :, :]).astype(np.float32)
+        with np.errstate(over="ignore"):  # an infinite difference keeps its sign
+            differences = rows[:, None, :] - errors[None, :, :]
+        signs = np.sign(differences).astype(np.float32)
         signs = signs.reshape(-1, n_models)
         products += signs.T @ signs
     untied = np.sqrt(np.diag(products))
@@ -235,6 +238,7 @@ def correlation_from_errors(errors, *, method="pearson", sample_weight=None):
            [0.25, 0.5 , 0.25],
            [0.  , 0.25, 0.5 ]])
     """
+    check_same_index(errors=errors, sample_weight=sample_weight)
     E, model_names = check_errors(errors, min_models=2)
     weights = check_weights(sample_weight, E.shape[0])
     matrix = pairwise_correlation_of_errors(E, method, weights, model_names)
@@ -269,10 +273,20 @@ def pairwise_error_correlation(
         Predictions of each model, one column per model.
     {method}
     task : {"auto", "classification", "regression"}, default="auto"
-        ``"auto"`` infers it from ``y_true``: continuous targets are regression,
-        binary and multiclass labels classification.
+        ``"auto"`` infers it, and refuses to guess where the numbers do not
+        tell: strings and booleans are labels; continuous ``y_true`` is
+        regression; integer-valued ``y_true`` with non-integer predictions is
+        regression, except that predictions that look like probabilities
+        (``y_true`` binary, or all predictions in [0, 1]) are refused; integer
+        ``y_true`` with integer predictions is classification when ``y_true``
+        is binary, or when every predicted value is a value of ``y_true`` and
+        ``y_true`` has at most ``n_samples // 2`` distinct values; otherwise
+        (e.g. integer prices of 100 to 1000) a ValueError asks for ``task``.
+        See :func:`skcorr.utils.validation.infer_task`.
     sample_weight : array-like of shape (n_samples,), default=None
         Weights of the samples (not supported by spearman, kendall and phik).
+        Normalised to sum to one after division by their largest value, so
+        finite weights whose sum overflows are fine.
 
     Returns
     -------
@@ -281,6 +295,19 @@ def pairwise_error_correlation(
         Entries that involve a model that is always right or always wrong are
         NaN, with an :class:`~skcorr.exceptions.UndefinedCorrelationWarning`
         naming it (except for the rates ``disagreement`` and ``double_fault``).
+
+    Raises
+    ------
+    ValueError
+        Naming the problem and what to do, for: shapes, lengths, fewer than 2
+        models, ragged lists; NaN/inf, and missing labels (None, NaN, pd.NA)
+        with their rows; labels mixing types (``1`` and ``"1"``), strings
+        against numbers, complex or datetime values; duplicated column names
+        of ``Y_pred``; pandas ``y_true``, ``Y_pred`` or ``sample_weight`` whose
+        (non-default) indexes differ, since rows are paired by position; an
+        ambiguous task (see ``task``), and probabilities given as labels;
+        residuals or their products that overflow float64 (rescale the data);
+        bad ``sample_weight`` (NaN, inf, negative, all zero, wrong length).
 
     See Also
     --------
@@ -305,6 +332,7 @@ def pairwise_error_correlation(
            [ 0.707,  1.   , -0.333],
            [ 0.   , -0.333,  1.   ]])
     """
+    check_same_index(y_true=y_true, Y_pred=Y_pred, sample_weight=sample_weight)
     errors, model_names, _ = compute_errors(y_true, Y_pred, task=task, min_models=2)
     weights = check_weights(sample_weight, errors.shape[0])
     matrix = pairwise_correlation_of_errors(errors, method, weights, model_names)

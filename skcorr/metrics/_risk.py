@@ -1,13 +1,20 @@
 """Aggregated risk: how often several models fail on the same sample, against
 what independent failures would give."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, validate_params
 
-from ..utils.validation import check_errors, check_weights
+from ..exceptions import UndefinedCorrelationWarning
+from ..utils.validation import (
+    check_errors,
+    check_not_bool,
+    check_same_index,
+    check_weights,
+)
 from ._errors import TASK_OPTIONS, compute_errors
 from ._moments import column_means, is_binary, row_blocks
 
@@ -102,6 +109,14 @@ def joint_failure_rate(
     -------
     rate : float
 
+    Raises
+    ------
+    ValueError
+        For ``k`` above the number of models, and for the bad input of
+        :func:`pairwise_error_correlation` (including an ambiguous task).
+    InvalidParameterError
+        For ``k`` or ``tolerance`` given as a bool.
+
     Examples
     --------
     >>> from skcorr.metrics import joint_failure_rate
@@ -110,6 +125,8 @@ def joint_failure_rate(
     >>> joint_failure_rate(y, Y_pred, k=2)
     0.5
     """
+    check_not_bool("joint_failure_rate", k=k, tolerance=tolerance)
+    check_same_index(y_true=y_true, Y_pred=Y_pred, sample_weight=sample_weight)
     failures, _ = failure_indicators(y_true, Y_pred, task=task, tolerance=tolerance)
     n_models = failures.shape[1]
     if k > n_models:
@@ -154,6 +171,20 @@ def aggregated_risk(y_true, Y_pred, *, task="auto", tolerance=None, sample_weigh
         - ``error_rates``: each model's failure rate;
         - ``model_names``: the column names of ``Y_pred`` or None.
 
+    Raises
+    ------
+    ValueError
+        With fewer than 2 samples (the error rates of one sample are 0 or 1, so
+        the independence baseline equals what is observed and says nothing),
+        and for the bad input of :func:`pairwise_error_correlation`.
+
+    Warns
+    -----
+    UndefinedCorrelationWarning
+        When the ratio is undefined (0/0) for some ``k``: fewer than ``k``
+        models ever fail, so neither the observed nor the independent rate is
+        positive; the ratio is NaN there.
+
     References
     ----------
     Li, Sarna, Lin (2025), "Quantifying Correlations of Machine Learning Models",
@@ -168,11 +199,38 @@ def aggregated_risk(y_true, Y_pred, *, task="auto", tolerance=None, sample_weigh
     >>> risk.observed, risk.independent, risk.ratio
     (array([0.25, 0.25]), array([0.4375, 0.0625]), array([0.571..., 4. ]))
     """
+    check_not_bool("aggregated_risk", tolerance=tolerance)
+    check_same_index(y_true=y_true, Y_pred=Y_pred, sample_weight=sample_weight)
     failures, model_names = failure_indicators(
         y_true, Y_pred, task=task, tolerance=tolerance
     )
+    _check_enough_samples(failures, "aggregated_risk")
     weights = check_weights(sample_weight, failures.shape[0])
-    return risk_from_failures(failures, weights, model_names)
+    risk = risk_from_failures(failures, weights, model_names)
+    _warn_undefined_ratio(risk)
+    return risk
+
+
+def _check_enough_samples(failures, function_name):
+    if failures.shape[0] < 2:
+        raise ValueError(
+            f"{function_name} needs at least 2 samples; got {failures.shape[0]}. "
+            "On one sample each error rate is 0 or 1, so the independence "
+            "baseline equals what is observed: compare on more samples."
+        )
+
+
+def _warn_undefined_ratio(risk):
+    undefined = np.flatnonzero(np.isnan(risk.ratio))
+    if undefined.size:
+        ks = ", ".join(str(k) for k in risk.k[undefined])
+        warnings.warn(
+            f"The ratio observed / independent is undefined (0/0) for k = {ks}: "
+            "fewer than k models ever fail, so neither rate is positive; set to "
+            "NaN.",
+            UndefinedCorrelationWarning,
+            stacklevel=4,
+        )
 
 
 @validate_params(
@@ -197,6 +255,18 @@ def aggregated_risk_from_failures(failures, *, sample_weight=None):
     risk : Bunch
         As :func:`aggregated_risk`.
 
+    Raises
+    ------
+    ValueError
+        For failures that are not 0/1, fewer than 2 samples, duplicated column
+        names, or a ``sample_weight`` Series whose index differs from that of
+        ``failures``.
+
+    Warns
+    -----
+    UndefinedCorrelationWarning
+        As :func:`aggregated_risk`, where the ratio is 0/0.
+
     Examples
     --------
     >>> from skcorr.metrics import aggregated_risk_from_failures
@@ -204,11 +274,15 @@ def aggregated_risk_from_failures(failures, *, sample_weight=None):
     >>> risk.observed, risk.independent
     (array([0.25, 0.25]), array([0.4375, 0.0625]))
     """
+    check_same_index(failures=failures, sample_weight=sample_weight)
     matrix, model_names = check_errors(failures)
     if not is_binary(matrix):
         raise ValueError("failures must hold only 0 (right) and 1 (failed).")
+    _check_enough_samples(matrix, "aggregated_risk_from_failures")
     weights = check_weights(sample_weight, matrix.shape[0])
-    return risk_from_failures(matrix, weights, model_names)
+    risk = risk_from_failures(matrix, weights, model_names)
+    _warn_undefined_ratio(risk)
+    return risk
 
 
 def risk_from_failures(failures, weights=None, model_names=None):

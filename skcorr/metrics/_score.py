@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..exceptions import UndefinedCorrelationWarning
-from ..utils.validation import check_weights
+from ..utils.validation import check_same_index, check_weights
 from ._errors import TASK_OPTIONS, compute_errors
 from ._pairwise import METHODS, pairwise_correlation_of_errors
 
@@ -91,6 +91,12 @@ def correlation_score(
         Pairs that are undefined (a model with constant errors; a warning names
         it) are left out of the aggregate; NaN when no pair is defined.
 
+    Raises
+    ------
+    ValueError
+        For the bad input listed in :func:`pairwise_error_correlation`
+        (including an ambiguous task, asked for with ``task=``).
+
     Examples
     --------
     >>> from skcorr.metrics import correlation_score
@@ -99,6 +105,7 @@ def correlation_score(
     >>> round(correlation_score(y, Y_pred, method="pearson"), 3)
     -0.151
     """
+    check_same_index(y_true=y_true, Y_pred=Y_pred, sample_weight=sample_weight)
     errors, model_names, _ = compute_errors(y_true, Y_pred, task=task, min_models=2)
     weights = check_weights(sample_weight, errors.shape[0])
     matrix = pairwise_correlation_of_errors(errors, method, weights, model_names)

@@ -3,6 +3,7 @@
 from sklearn.metrics._scorer import _BaseScorer
 from sklearn.utils._param_validation import StrOptions, validate_params
 
+from ..utils.validation import task_of_estimator
 from ._errors import TASK_OPTIONS
 from ._pairwise import METHODS
 from ._score import AGGREGATES, correlation_score
@@ -35,6 +36,9 @@ class _CorrelationScorer(_BaseScorer):
             )
         Y_pred = predict_all(X, as_frame=False)
         options = {**self._kwargs, **kwargs}
+        if "task" in options:
+            # The estimator knows what it is: no guess from the numbers needed.
+            options["task"] = task_of_estimator(estimator, options["task"])
         return self._sign * self._score_func(y_true, Y_pred, **options)
 
     def __repr__(self):
@@ -73,7 +77,11 @@ def make_correlation_scorer(
     aggregate : {"mean", "median", "max", "min"} or callable, default="mean"
         How the pairs are summarised.
     task : {"auto", "classification", "regression"}, default="auto"
-        How errors are formed (indicators or residuals).
+        How errors are formed (indicators or residuals). ``"auto"`` takes it
+        from the estimator: classification for a classifier, regression for a
+        regressor (scikit-learn's ``is_classifier`` / ``is_regressor``);
+        otherwise it is inferred from ``y`` and the predictions as
+        :func:`skcorr.metrics.pairwise_error_correlation` does.
     greater_is_better : bool, default=True
         With True the score is the correlation itself. With False it is negated,
         so that a search maximising it prefers members whose errors are *less*

@@ -9,9 +9,10 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ..exceptions import UndefinedCorrelationWarning
-from ..utils.validation import labelled_matrix
+from ..utils.validation import check_not_bool, labelled_matrix
 from ._errors import TASK_OPTIONS, compute_errors
 from ._pairwise import METHODS, pairwise_correlation_of_errors
+from ._score import off_diagonal
 
 TESTS = ("analytic", "bootstrap", "permutation")
 ANALYTIC_METHODS = ("pearson", "phi")
@@ -20,15 +21,20 @@ ALTERNATIVES = ("two-sided", "greater", "less")
 
 def _analytic(statistic, n_samples, alternative, confidence_level):
     """Exact t-test p-value and Fisher-z interval, as scipy.stats.pearsonr."""
-    shape = n_samples / 2.0 - 1.0
-    null = stats.beta(shape, shape, loc=-1, scale=2)
-    if alternative == "two-sided":
-        pvalue = 2.0 * null.sf(np.abs(statistic))
-    elif alternative == "greater":
-        pvalue = null.sf(statistic)
+    if n_samples < 3:
+        # Two points are always perfectly correlated: no evidence either way,
+        # the p-value scipy.stats.pearsonr gives for two samples.
+        pvalue = np.where(np.isnan(statistic), np.nan, 1.0)
     else:
-        pvalue = null.cdf(statistic)
-    pvalue = np.clip(pvalue, 0.0, 1.0)
+        shape = n_samples / 2.0 - 1.0
+        null = stats.beta(shape, shape, loc=-1, scale=2)
+        if alternative == "two-sided":
+            pvalue = 2.0 * null.sf(np.abs(statistic))
+        elif alternative == "greater":
+            pvalue = null.sf(statistic)
+        else:
+            pvalue = null.cdf(statistic)
+        pvalue = np.clip(pvalue, 0.0, 1.0)
     if n_samples <= 3:
         nan = np.full_like(statistic, np.nan)
         return pvalue, nan, nan.copy()
@@ -172,6 +178,23 @@ def error_correlation_significance(
         is one), ``method``, ``test`` and ``confidence_level``. The diagonal of
         ``pvalue``, ``low`` and ``high`` is NaN.
 
+    Raises
+    ------
+    ValueError
+        For ``test="analytic"`` with a method other than pearson and phi, and
+        for the bad input of :func:`pairwise_error_correlation`.
+    InvalidParameterError
+        For ``n_resamples`` or ``confidence_level`` given as a bool.
+
+    Warns
+    -----
+    UndefinedCorrelationWarning
+        With ``test="analytic"`` on fewer than 4 samples: the Fisher z interval
+        is undefined (``low`` and ``high`` are NaN); on 2 samples the p-values
+        are 1, as :func:`scipy.stats.pearsonr` gives (two points are always
+        perfectly correlated). Also for models with constant errors, as
+        :func:`pairwise_error_correlation`.
+
     Examples
     --------
     >>> import numpy as np
@@ -186,6 +209,11 @@ def error_correlation_significance(
     >>> bool(result.low[0, 1] < result.statistic[0, 1] < result.high[0, 1])
     True
     """
+    check_not_bool(
+        "error_correlation_significance",
+        n_resamples=n_resamples,
+        confidence_level=confidence_level,
+    )
     errors, model_names, _ = compute_errors(y_true, Y_pred, task=task, min_models=2)
     n_samples = errors.shape[0]
     statistic = pairwise_correlation_of_errors(errors, method, None, model_names)
@@ -199,6 +227,19 @@ def error_correlation_significance(
         pvalue, low, high = _analytic(
             statistic, n_samples, alternative, confidence_level
         )
+        if n_samples <= 3 and not np.isnan(off_diagonal(statistic)).all():
+            pvalues = (
+                "; the p-values are 1 (two points are always perfectly "
+                "correlated), as scipy.stats.pearsonr gives"
+                if n_samples < 3
+                else ""
+            )
+            warnings.warn(
+                f"With {n_samples} samples the Fisher z confidence interval is "
+                f"undefined (it needs at least 4): low and high are NaN{pvalues}.",
+                UndefinedCorrelationWarning,
+                stacklevel=3,
+            )
     else:
         rng = check_random_state(random_state)
         permute = test == "permutation"

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..metrics import correlation_from_errors, pairwise_error_correlation
+from ..utils.validation import check_unique_names, task_of_estimator
 from ._base import axes_or_new, member_predictions
 
 
@@ -17,7 +18,9 @@ def _names_and_values(matrix, model_names):
         raise ValueError(
             f"{len(names)} model names for a matrix of {values.shape[0]} models."
         )
-    return [str(name) for name in names], values
+    names = [str(name) for name in names]
+    check_unique_names(names, "model_names")
+    return names, values
 
 
 def cluster_order(matrix):
@@ -183,6 +186,7 @@ class ErrorCorrelationDisplay:
         :mod:`skcorr.ensemble`); its ``member_names_`` label the models.
         """
         Y_pred, names = member_predictions(estimator, X)
+        task = task_of_estimator(estimator, task)
         return cls.from_predictions(
             y, Y_pred, method=method, task=task, model_names=names, ax=ax, **plot_kwargs
         )

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..metrics import aggregated_risk, aggregated_risk_from_failures
+from ..utils.validation import task_of_estimator
 from ._base import axes_or_new, member_predictions
 
 
@@ -128,6 +129,7 @@ class AggregatedRiskDisplay:
     ):
         """Plot for the members of a fitted ensemble (``predict_all``)."""
         Y_pred, _ = member_predictions(estimator, X)
+        task = task_of_estimator(estimator, task)
         if name is None:
             name = type(estimator).__name__
         return cls.from_predictions(

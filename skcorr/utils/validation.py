@@ -1,8 +1,19 @@
-"""Input validation shared by the metrics: predictions of many models."""
+"""Input validation shared by the metrics: predictions of many models.
 
+Besides the checks of the metrics (:func:`check_predictions`,
+:func:`check_errors`, :func:`check_weights`), a few helpers are meant for every
+subpackage: :func:`check_same_index` (pandas inputs paired by position must not
+carry different indexes), :func:`check_unique_names` (no duplicated model
+names), :func:`check_labels` (no missing or mixed-type labels) and
+:func:`check_not_bool` (``True`` is not a count).
+"""
+
+import sys
 import warnings
+from numbers import Number
 
 import numpy as np
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length
 
@@ -11,33 +22,223 @@ from ..exceptions import UndefinedCorrelationWarning
 TASKS = ("auto", "classification", "regression")
 
 
-def model_names_of(Y_pred):
-    """Return the column names of a DataFrame as strings, or None for arrays."""
+def _preview(values, limit=10):
+    values = list(values)
+    shown = ", ".join(str(v) for v in values[:limit])
+    return f"[{shown}{', ...' if len(values) > limit else ''}]"
+
+
+def check_unique_names(names, what="Y_pred"):
+    """Refuse duplicated model names.
+
+    Each column of a prediction (or error) matrix is one model, and results are
+    labelled by the names: two columns with one name would be indistinguishable.
+
+    Parameters
+    ----------
+    names : list of str or None
+        The names (None: nothing to check).
+    what : str, default="Y_pred"
+        How to call the input in the message.
+
+    Raises
+    ------
+    ValueError
+        Naming the duplicated names and their columns.
+
+    Examples
+    --------
+    >>> from skcorr.utils.validation import check_unique_names
+    >>> check_unique_names(["a", "b"])
+    >>> check_unique_names(["a", "b", "a"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Y_pred has duplicate model names: 'a' (columns [0, 2]). ...
+    """
+    if names is None:
+        return
+    positions = {}
+    for i, name in enumerate(names):
+        positions.setdefault(str(name), []).append(i)
+    duplicated = {name: cols for name, cols in positions.items() if len(cols) > 1}
+    if duplicated:
+        listed = "; ".join(
+            f"{name!r} (columns {cols})" for name, cols in duplicated.items()
+        )
+        raise ValueError(
+            f"{what} has duplicate model names: {listed}. Each column is one model "
+            "and results are labelled by these names (compared as strings): rename "
+            f"the columns so that every name is unique, e.g. {what}.columns = "
+            "[...]."
+        )
+
+
+def model_names_of(Y_pred, what="Y_pred"):
+    """Return the column names of a DataFrame as strings, or None for arrays.
+
+    Raises a ValueError when two columns share a name (as strings: ``1`` and
+    ``"1"`` are the same name), see :func:`check_unique_names`.
+    """
     columns = getattr(Y_pred, "columns", None)
     if columns is None:
         return None
-    return [str(name) for name in columns]
+    names = [str(name) for name in columns]
+    check_unique_names(names, what)
+    return names
+
+
+def _plain(value):
+    """A numpy scalar as the Python value it holds, for readable messages."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _pandas_index(value):
+    pd = sys.modules.get("pandas")
+    if pd is None or not isinstance(value, (pd.Series, pd.DataFrame)):
+        return None
+    index = value.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return None  # the default index carries no information
+    return index
+
+
+def check_same_index(**arrays):
+    """Refuse pandas inputs whose row indexes differ.
+
+    skcorr pairs the rows of its inputs by position, as scikit-learn does. When
+    two inputs both carry a pandas index other than the default ``RangeIndex``
+    (0, 1, ..., n - 1) and the two differ (other labels, or the same labels in
+    another order), pairing by position would compare different samples: that
+    is refused. Inputs that are not pandas objects, ``None`` and default indexes
+    are not checked (an index of the integers 0, ..., n - 1 that is not a
+    ``RangeIndex``, as left by ``sort_index``, is a real index and is compared).
+    The cost is one comparison of the indexes, not of the data.
+
+    Parameters
+    ----------
+    **arrays : array-like, Series, DataFrame or None
+        The inputs, by the names to use in the message, in order
+        (e.g. ``y_true=y_true, Y_pred=Y_pred, sample_weight=sample_weight``).
+
+    Raises
+    ------
+    ValueError
+        Naming the two inputs, the first position where their indexes differ
+        and how to align them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skcorr.utils.validation import check_same_index
+    >>> y = pd.Series([0, 1, 1], index=[10, 11, 12])
+    >>> check_same_index(y_true=y, Y_pred=pd.DataFrame({"a": [0, 1, 0]}))
+    >>> Y_pred = pd.DataFrame({"a": [0, 1, 0]}, index=[12, 11, 10])
+    >>> check_same_index(y_true=y, Y_pred=Y_pred)
+    Traceback (most recent call last):
+    ...
+    ValueError: y_true and Y_pred carry different pandas indexes ...
+    """
+    indexed = [
+        (name, index)
+        for name, value in arrays.items()
+        if (index := _pandas_index(value)) is not None
+    ]
+    if len(indexed) < 2:
+        return
+    first_name, first = indexed[0]
+    for name, index in indexed[1:]:
+        if first.equals(index):
+            continue
+        where = ""
+        if len(first) == len(index):
+            differs = np.flatnonzero(
+                np.asarray(first, dtype=object) != np.asarray(index, dtype=object)
+            )
+            if differs.size:
+                i = int(differs[0])
+                where = (
+                    f" (first difference at position {i}: {_plain(first[i])!r} "
+                    f"in {first_name}, {_plain(index[i])!r} in {name})"
+                )
+        raise ValueError(
+            f"{first_name} and {name} carry different pandas indexes{where}. "
+            "skcorr pairs rows by position, as scikit-learn does, so different "
+            "samples would be compared. Align them first (e.g. "
+            f"{name} = {name}.loc[{first_name}.index]), or, if the rows already "
+            "match by position, drop the indexes with .reset_index(drop=True)."
+        )
+
+
+def check_not_bool(function_name, **params):
+    """Refuse ``True``/``False`` given for a numeric parameter.
+
+    ``bool`` is a subclass of ``int`` in Python, so the ``Interval(Integral,
+    ...)`` constraints of ``validate_params`` accept ``k=True`` as ``k=1``;
+    call this for parameters that are counts or amounts.
+
+    Raises
+    ------
+    sklearn.utils._param_validation.InvalidParameterError
+        A ``ValueError`` and ``TypeError``, in scikit-learn's wording.
+
+    Examples
+    --------
+    >>> from skcorr.utils.validation import check_not_bool
+    >>> check_not_bool("joint_failure_rate", k=2)
+    >>> check_not_bool("joint_failure_rate", k=True)
+    Traceback (most recent call last):
+    ...
+    sklearn.utils._param_validation.InvalidParameterError: The 'k' parameter ...
+    """
+    for name, value in params.items():
+        if isinstance(value, (bool, np.bool_)):
+            raise InvalidParameterError(
+                f"The {name!r} parameter of {function_name} must be a number, not "
+                f"a bool; got {value!r} instead."
+            )
+
+
+def _asarray(values, name):
+    try:
+        return np.asarray(values)
+    except ValueError as exc:
+        if "inhomogeneous" not in str(exc) and "sequence" not in str(exc):
+            raise
+        lengths = sorted({len(row) for row in values if hasattr(row, "__len__")})
+        raise ValueError(
+            f"{name} is ragged: its rows have different lengths ({lengths}). Give "
+            "one value per model on every row: shape (n_samples, n_models)."
+        ) from None
 
 
 def as_1d(values, name="y_true"):
     """``values`` as a 1-D array; a single column is flattened."""
-    y = np.asarray(values)
+    y = _asarray(values, name)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
     if y.ndim != 1:
+        hint = ""
+        if y.ndim == 2:
+            hint = (
+                f" Pass one column (e.g. df['target']); {name} holds "
+                f"{y.shape[1]} columns."
+            )
+        elif y.ndim == 0:
+            hint = " Got a scalar: pass one value per sample."
         raise ValueError(
-            f"{name} must be one-dimensional (n_samples,); got shape {y.shape}."
+            f"{name} must be one-dimensional (n_samples,); got shape {y.shape}.{hint}"
         )
     return y
 
 
-def _as_2d_predictions(Y_pred):
-    Y = np.asarray(Y_pred)
+def _as_2d_predictions(Y_pred, name="Y_pred"):
+    Y = _asarray(Y_pred, name)
     if Y.ndim != 2:
+        what = "Predictions of many models" if name == "Y_pred" else name
         raise ValueError(
-            "Predictions of many models must be two-dimensional "
+            f"{what} must be two-dimensional "
             f"(n_samples, n_models); got shape {Y.shape}. For a single model use "
-            "Y_pred.reshape(-1, 1)."
+            f"{name}.reshape(-1, 1)."
         )
     if Y.shape[0] == 0:
         raise ValueError("Found empty predictions: need at least one sample.")
@@ -50,6 +251,151 @@ def _is_numeric(array):
     return array.dtype.kind in "biuf"
 
 
+def _positions(mask, limit=10):
+    """Where ``mask`` is True, as rows (1-D) or (row, column) pairs (2-D)."""
+    found = np.argwhere(mask)[:limit]
+    if mask.ndim == 1:
+        cells = [int(i) for i in found[:, 0]]
+    else:
+        cells = [tuple(int(i) for i in cell) for cell in found]
+    more = int(mask.sum()) - len(cells)
+    where = "rows" if mask.ndim == 1 else "(row, column)"
+    return f"{where} {cells}{f' and {more} more' if more > 0 else ''}"
+
+
+def _missing_mask(array):
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        return np.asarray(pd.isna(array), dtype=bool)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.asarray((array == None) | (array != array), dtype=bool)  # noqa: E711
+
+
+def _type_name(value):
+    return type(value).__name__
+
+
+def check_labels(values, name="y_true", original=None):
+    """Refuse missing values, mixed types and unsupported dtypes among targets.
+
+    Numeric arrays pass through untouched (their NaN are reported by the finite
+    check). Object arrays (pandas object columns, nullable dtypes with
+    ``pd.NA``, categoricals) are read element by element: a missing value
+    (``None``, ``NaN``, ``pd.NA``, ``NaT``) or a mix of strings and numbers is
+    refused, never turned into a class; an object array of numbers only is
+    returned as a numeric array. String labels spelled ``"nan"`` or ``"<NA>"``
+    (what NaN and pd.NA become when converted to strings) are refused too. A
+    list that numpy would turn into strings (``[1, "a"]`` becomes
+    ``["1", "a"]``, ``["a", nan]`` becomes ``["a", "nan"]``) is read as given,
+    so that nothing is coerced.
+
+    Parameters
+    ----------
+    values : ndarray
+        The array to check, already converted.
+    name : str, default="y_true"
+        How to call it in messages.
+    original : object, default=None
+        What the user passed, when it was a list (to see through numpy's
+        conversion of mixed lists to strings).
+
+    Returns
+    -------
+    values : ndarray
+        ``values``, or a numeric array for an object array of numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcorr.utils.validation import check_labels
+    >>> check_labels(np.array(["cat", None], dtype=object))
+    Traceback (most recent call last):
+    ...
+    ValueError: y_true contains 1 missing value(s) (None, NaN or pd.NA) at rows [1]...
+    """
+    kind = values.dtype.kind
+    if kind == "c":
+        raise ValueError(
+            f"{name} holds complex numbers, which are not supported: pass real "
+            "targets or labels."
+        )
+    if kind in "mM":
+        raise ValueError(
+            f"{name} holds {values.dtype} values, which are neither targets nor "
+            "labels skcorr can compare: convert them to numbers (e.g. "
+            ".astype('int64')) or to strings first."
+        )
+    if kind == "V":
+        raise ValueError(f"{name} has an unsupported dtype {values.dtype}.")
+    if kind in "US" and isinstance(original, (list, tuple)):
+        if any(not isinstance(v, (str, bytes)) for v in _flat(original)):
+            as_given = np.asarray(original, dtype=object).reshape(values.shape)
+            return check_labels(as_given, name)
+    if kind == "U":
+        _check_missing_as_text(values, name)
+    if kind != "O":
+        return values
+    missing = _missing_mask(values)
+    if missing.any():
+        raise ValueError(
+            f"{name} contains {int(missing.sum())} missing value(s) (None, NaN or "
+            f"pd.NA) at {_positions(missing)}. skcorr neither drops nor imputes "
+            "labels: remove those samples (from every input) or fill them in first."
+        )
+    types = set(map(type, values.ravel().tolist()))
+    strings = {t for t in types if issubclass(t, (str, bytes))}
+    numbers = {t for t in types if issubclass(t, Number)}
+    others = types - strings - numbers
+    if others:
+        raise ValueError(
+            f"{name} holds values of unsupported type(s) "
+            f"{sorted(t.__name__ for t in others)}: pass numbers or strings."
+        )
+    if strings and numbers:
+        flat = values.ravel()
+        example_str = next(v for v in flat if isinstance(v, (str, bytes)))
+        example_num = next(v for v in flat if not isinstance(v, (str, bytes)))
+        raise ValueError(
+            f"{name} mixes labels of different types "
+            f"({', '.join(sorted(t.__name__ for t in strings | numbers))}), e.g. "
+            f"{example_num!r} and {example_str!r}. skcorr does not coerce them "
+            "(1 and '1' are different labels): convert them to one type first, "
+            f"e.g. {name}.astype(str)."
+        )
+    if numbers:
+        return np.asarray(values.tolist())
+    if not {t for t in strings if issubclass(t, bytes)}:
+        _check_missing_as_text(values, name)
+    return values
+
+
+# What a missing value becomes when labels are turned into text: numpy's
+# ``np.array(["a", np.nan])`` and pandas' ``astype(str)`` of NaN and of pd.NA.
+MISSING_AS_TEXT = ("nan", "<NA>")
+
+
+def _check_missing_as_text(values, name):
+    missing = np.isin(values, MISSING_AS_TEXT)
+    if missing.any():
+        raise ValueError(
+            f"{name} contains {int(missing.sum())} label(s) spelled "
+            f"{sorted(set(values[missing].tolist()))} at {_positions(missing)}: "
+            "that is what a missing value (NaN or pd.NA) becomes when labels are "
+            "converted to strings (np.array(['a', np.nan]) or .astype(str)). "
+            "Remove or fill in those samples before the conversion; if it is "
+            "really a class name, rename it."
+        )
+
+
+def _flat(values):
+    for value in values:
+        if isinstance(value, (list, tuple)):
+            yield from _flat(value)
+        else:
+            yield value
+
+
 def _check_finite(array, what):
     if array.dtype.kind != "f":
         return
@@ -58,45 +404,210 @@ def _check_finite(array, what):
     with np.errstate(over="ignore", invalid="ignore"):
         if np.isfinite(np.sum(array)):
             return
-    if not np.isfinite(array).all():
-        n_bad = int(np.size(array) - np.isfinite(array).sum())
+    finite = np.isfinite(array)
+    if not finite.all():
+        n_bad = int(np.size(array) - finite.sum())
+        nan = np.isnan(array)
+        parts = []
+        if nan.any():
+            parts.append(
+                f"{int(nan.sum())} missing (NaN, None or pd.NA) at {_positions(nan)}"
+            )
+        infinite = ~finite & ~nan
+        if infinite.any():
+            parts.append(f"{int(infinite.sum())} infinite at {_positions(infinite)}")
         raise ValueError(
-            f"{what} contains {n_bad} NaN or infinite value(s); remove or impute "
-            "them before measuring error correlation."
+            f"{what} contains {n_bad} NaN or infinite value(s): {'; '.join(parts)}. "
+            "Remove or impute them before measuring error correlation."
         )
 
 
-def infer_task(y_true, Y_pred=None, task="auto"):
-    """Tell classification from regression.
+def _integer_valued(array):
+    if array.dtype.kind in "biu":
+        return True
+    return bool(np.all(np.mod(array, 1) == 0))
 
-    Regression when ``y_true`` is continuous (floats that are not all integers),
-    or when numeric predictions hold a value that is not an integer (labels
-    predicted by a classifier always are); otherwise classification, for binary
-    and multiclass targets.
+
+_TASK_HINT = (
+    "Pass task='classification' (an error is a wrong label) or task='regression' "
+    "(errors are the residuals y_true - Y_pred)."
+)
+
+
+def _unseen_values(Y, labels):
+    """Mask of the entries of ``Y`` not among the sorted integer ``labels``.
+
+    With contiguous labels (0, 1, ..., k - 1, the usual case) a range check
+    proves them all seen without the slower membership test.
+    """
+    low, high = labels[0], labels[-1]
+    if Y.min() >= low and Y.max() <= high and labels.size == high - low + 1:
+        return np.zeros(Y.shape, dtype=bool)
+    return ~np.isin(Y, labels)
+
+
+def infer_task(y_true, Y_pred=None, task="auto"):
+    """Tell classification from regression, or refuse to guess.
+
+    With ``task="auto"`` the rule is:
+
+    - strings, booleans or other non-numeric labels: classification;
+    - ``y_true`` continuous (floats that are not all integers): regression;
+    - integer-valued ``y_true`` (ints, or floats that are all integers) with
+      predictions that are not all integers: regression, unless the
+      predictions look like probabilities (``y_true`` has two distinct values,
+      or every prediction lies in [0, 1]), which is refused: pass predicted
+      labels, or ``task="regression"`` if residuals of probabilities are wanted;
+    - integer-valued ``y_true`` with integer-valued predictions: classification
+      when ``y_true`` is binary, or when every predicted value is among the
+      values of ``y_true`` and ``y_true`` repeats its values (at most
+      ``n_samples // 2`` distinct ones). Otherwise the integers could be
+      labels or counts (e.g. prices of 100 to 1000): the task is ambiguous and
+      a ValueError asks for it.
+
+    Parameters
+    ----------
+    y_true : ndarray of shape (n_samples,)
+    Y_pred : ndarray of shape (n_samples, n_models), default=None
+        Without it, integer targets are taken as labels.
+    task : {"auto", "classification", "regression"}, default="auto"
+        Returned as is unless ``"auto"``.
+
+    Returns
+    -------
+    task : {"classification", "regression"}
+
+    Raises
+    ------
+    ValueError
+        When the task is ambiguous, asking for ``task=``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcorr.utils.validation import infer_task
+    >>> infer_task(np.array([0.5, 1.2, 3.3]), np.array([[0.4], [1.0], [3.0]]))
+    'regression'
+    >>> infer_task(np.array([0, 1, 1, 0]), np.array([[0], [1], [0], [0]]))
+    'classification'
     """
     if task not in TASKS:
         raise ValueError(f"task must be one of {TASKS}; got {task!r}.")
     if task != "auto":
         return task
-    target_type = type_of_target(y_true, input_name="y_true")
+    y = np.asarray(y_true)
+    with np.errstate(invalid="ignore", over="ignore"):  # huge floats cast to int
+        target_type = type_of_target(y, input_name="y_true")
     if target_type == "continuous":
         return "regression"
-    if target_type in ("binary", "multiclass"):
-        if (
-            Y_pred is not None
-            and Y_pred.dtype.kind == "f"
-            and not np.all(np.mod(Y_pred, 1) == 0)
-        ):
-            return "regression"
+    if target_type not in ("binary", "multiclass"):
+        raise ValueError(
+            f"Cannot infer the task from y_true of type {target_type!r}; pass "
+            "task='classification' or task='regression'."
+        )
+    if Y_pred is None or not _is_numeric(y) or y.dtype.kind == "b":
         return "classification"
-    raise ValueError(
-        f"Cannot infer the task from y_true of type {target_type!r}; pass "
-        "task='classification' or task='regression'."
-    )
+    Y = np.asarray(Y_pred)
+    if not _is_numeric(Y) or Y.dtype.kind == "b":
+        return "classification"
+    labels = np.unique(y)
+    shown = _preview(labels.tolist(), 5)
+    if not _integer_valued(Y):
+        binary = target_type == "binary"
+        if binary or (Y.min() >= 0 and Y.max() <= 1):
+            within = "" if binary else ", all within [0, 1],"
+            raise ValueError(
+                f"task='auto' cannot tell the task: y_true holds integer labels "
+                f"{shown} while Y_pred holds non-integer values{within} which look "
+                "like predicted probabilities or scores rather than labels. To "
+                "compare labels pass the predicted labels, e.g. "
+                "(proba > 0.5).astype(int) or estimator.predict(X); if you do want "
+                "the residuals y_true - Y_pred (a regression), pass task='regression'."
+            )
+        return "regression"
+    if target_type == "binary":
+        return "classification"
+    n_samples = y.shape[0]
+    reasons = []
+    unseen = _unseen_values(Y, labels)
+    if unseen.any():
+        example = _plain(Y[unseen].flat[0])
+        reasons.append(
+            f"Y_pred holds {int(unseen.sum())} value(s) never seen in y_true "
+            f"(e.g. {example!r})"
+        )
+    if labels.size > n_samples // 2:
+        reasons.append(
+            f"y_true has {labels.size} distinct values among {n_samples} samples"
+        )
+    if reasons:
+        raise ValueError(
+            "task='auto' cannot tell whether the integers of y_true "
+            f"({shown}) are class labels or counts/amounts to regress: "
+            f"{' and '.join(reasons)}. {_TASK_HINT}"
+        )
+    return "classification"
+
+
+def _check_predicted_labels(y, Y):
+    """Refuse non-integer float predictions that are not labels of ``y``
+    (probabilities given where labels are needed)."""
+    if Y.dtype.kind != "f" or not _is_numeric(y):
+        return
+    fractional = np.mod(Y, 1) != 0
+    if not fractional.any():
+        return
+    values = Y[fractional]
+    unseen = ~np.isin(values, y)
+    if unseen.any():
+        raise ValueError(
+            f"Y_pred holds {int(unseen.sum())} non-integer value(s) that are not "
+            f"labels of y_true (e.g. {_plain(values[unseen][0])!r}): for "
+            "classification pass the predicted labels, e.g. "
+            "(proba > 0.5).astype(int) or estimator.predict(X), not probabilities "
+            "or scores; for residuals use task='regression' (or "
+            "skcorr.metrics.residuals)."
+        )
+
+
+def task_of_estimator(estimator, task="auto"):
+    """``task``, or for ``"auto"`` the task an estimator declares.
+
+    A classifier's predictions are labels and a regressor's are targets
+    (scikit-learn's ``is_classifier`` / ``is_regressor``), so the task needs no
+    guess from the numbers; for anything else ``"auto"`` is returned, to be
+    resolved by :func:`infer_task`.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LinearRegression, LogisticRegression
+    >>> from skcorr.utils.validation import task_of_estimator
+    >>> task_of_estimator(LogisticRegression()), task_of_estimator(LinearRegression())
+    ('classification', 'regression')
+    >>> task_of_estimator(LinearRegression(), task="classification")
+    'classification'
+    """
+    if task != "auto":
+        return task
+    from sklearn.base import is_classifier, is_regressor
+
+    try:
+        if is_classifier(estimator):
+            return "classification"
+        if is_regressor(estimator):
+            return "regression"
+    except (AttributeError, TypeError):  # not a scikit-learn estimator
+        pass
+    return task
 
 
 def check_predictions(y_true, Y_pred, *, task="auto", min_models=1):
     """Validate the true targets and the predictions of many models.
+
+    Checks, in order: duplicated model names (DataFrame columns), different
+    pandas indexes (:func:`check_same_index`), shapes and lengths, missing or
+    mixed-type labels (:func:`check_labels`), NaN and inf, the task
+    (:func:`infer_task`) and that the predictions use the type of the labels.
 
     Returns
     -------
@@ -107,6 +618,7 @@ def check_predictions(y_true, Y_pred, *, task="auto", min_models=1):
     task : {"classification", "regression"}
     """
     model_names = model_names_of(Y_pred)
+    check_same_index(y_true=y_true, Y_pred=Y_pred)
     y = as_1d(y_true)
     Y = _as_2d_predictions(Y_pred)
     check_consistent_length(y, Y)
@@ -115,9 +627,14 @@ def check_predictions(y_true, Y_pred, *, task="auto", min_models=1):
             f"Need predictions of at least {min_models} models to correlate their "
             f"errors; got {Y.shape[1]}."
         )
+    y = check_labels(y, "y_true", y_true)
+    Y = check_labels(Y, "Y_pred", Y_pred)
     _check_finite(y, "y_true")
     _check_finite(Y, "Y_pred")
+    given = task
     task = infer_task(y, Y, task)
+    if task == "classification" and given != "auto":
+        _check_predicted_labels(y, Y)
     if task == "regression":
         for array, what in ((y, "y_true"), (Y, "Y_pred")):
             if not _is_numeric(array):
@@ -134,8 +651,9 @@ def check_predictions(y_true, Y_pred, *, task="auto", min_models=1):
 
 def check_errors(errors, *, min_models=1):
     """Validate an error matrix ``(n_samples, n_models)`` of numbers."""
-    model_names = model_names_of(errors)
-    E = _as_2d_predictions(errors)
+    model_names = model_names_of(errors, "errors")
+    E = _as_2d_predictions(errors, "errors")
+    E = check_labels(E, "errors", errors)
     if not _is_numeric(E):
         raise ValueError(f"errors must be numeric; got dtype {E.dtype}.")
     if E.shape[1] < min_models:
@@ -151,16 +669,24 @@ def check_errors(errors, *, min_models=1):
 
 
 def check_weights(sample_weight, n_samples):
-    """Validate sample weights and normalise them to sum to one (or None)."""
+    """Validate sample weights and normalise them to sum to one (or None).
+
+    NaN, inf and negative weights, weights of another length and weights that
+    are all zero are refused (scikit-learn's ``_check_sample_weight``). The
+    weights are divided by their largest value before they are summed, so that
+    finite weights whose sum would overflow (``1e308`` each) are normalised
+    exactly as their ratios say.
+    """
     if sample_weight is None:
         return None
     weights = _check_sample_weight(
         sample_weight, np.empty(n_samples), dtype=np.float64, ensure_non_negative=True
     )
-    total = weights.sum()
-    if total <= 0:
+    largest = weights.max()
+    if not largest > 0:
         raise ValueError("sample_weight sums to zero: at least one must be positive.")
-    return weights / total
+    weights = weights / largest  # in [0, 1]: the sum cannot overflow
+    return weights / weights.sum()
 
 
 def describe_models(indices, model_names):

@@ -303,9 +303,16 @@ def test_task_is_inferred_from_targets_and_predictions():
         np.corrcoef(y - regression[:, 0], y - regression[:, 1])[0, 1]
     )
     indicators = (classification != y[:, None]).astype(float)
-    assert pairwise_error_correlation(y, classification)[0, 1] == pytest.approx(
-        np.corrcoef(indicators[:, 0], indicators[:, 1])[0, 1]
-    )
+    # four samples with four distinct integers: labels or counts? auto refuses
+    with pytest.raises(ValueError, match="labels or counts"):
+        pairwise_error_correlation(y, classification)
+    assert pairwise_error_correlation(
+        y, classification, task="classification"
+    )[0, 1] == pytest.approx(np.corrcoef(indicators[:, 0], indicators[:, 1])[0, 1])
+    repeated = np.r_[y, y]  # each label seen twice: labels
+    assert pairwise_error_correlation(
+        repeated, np.r_[classification, classification]
+    )[0, 1] == pytest.approx(np.corrcoef(indicators[:, 0], indicators[:, 1])[0, 1])
 
 
 def test_pearson_keeps_precision_when_means_dwarf_the_spread():
