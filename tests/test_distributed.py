@@ -1,6 +1,7 @@
 """joblib's dask backend on a real (local) cluster of two worker processes.
 
-One ``distributed.LocalCluster`` serves the whole module: a seed ensemble, an
+One ``distributed.LocalCluster`` serves the whole module: a seed ensemble
+(fitted and predicted, call after call), an evaluate_batch grid, an
 example-difficulty fit and a spurious n-sweep run under
 ``joblib.parallel_config(backend="dask")`` and must equal the local results
 bit for bit. A remote cluster is the same code with ``Client("tcp://...")``
@@ -12,10 +13,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import make_classification
 from sklearn.ensemble import ExtraTreesClassifier
-from sklearn.linear_model import SGDClassifier
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 
 from skcorr.difficulty import ExampleDifficulty
-from skcorr.ensemble import SeedEnsembleClassifier
+from skcorr.ensemble import SeedEnsembleClassifier, evaluate_batch
 from skcorr.spurious._study import run_spurious_study
 
 distributed = pytest.importorskip("distributed")
@@ -44,20 +45,99 @@ def _on_dask(function):
 def _seed_ensemble(n_jobs):
     return SeedEnsembleClassifier(
         ExtraTreesClassifier(n_estimators=3, max_depth=3), n_seeds=4,
-        max_samples=0.7, max_features=4, random_state=0, n_jobs=n_jobs,
+        max_samples=0.7, max_features=4, voting="soft", random_state=0,
+        n_jobs=n_jobs,
     ).fit(X, y)
 
 
+def _outputs(ensemble):
+    return {
+        "predict_proba_all": ensemble.predict_proba_all(X),
+        "predict_all": ensemble.predict_all(X),
+        "predict_proba": ensemble.predict_proba(X),
+        "predict": ensemble.predict(X),
+    }
+
+
 def test_seed_ensemble_on_dask_equals_local(dask_client):
-    expected = _seed_ensemble(n_jobs=1).predict_proba_all(X)
+    """Fitted on the cluster and predicted under the dask backend, call after
+    call: a forest member with ``n_jobs=None`` would pick up the dask backend
+    inside a worker and sum its trees in the order its threads finish (the last
+    bit of 5 calls in 8 differed); members predict in the calling process on
+    one thread each, so every call is bit-identical to the local one."""
+    expected = _outputs(_seed_ensemble(n_jobs=1))
     with joblib.parallel_config(backend="dask"):
         on_dask = _seed_ensemble(n_jobs=2)
-        labels_on_dask = on_dask.predict_all(X)
-    # Predicting outside dask: a forest's own threaded averaging can differ in
-    # the last bit from one thread pool to another; the fitted members may not.
-    np.testing.assert_array_equal(on_dask.predict_proba_all(X), expected)
-    np.testing.assert_array_equal(labels_on_dask, on_dask.predict_all(X))
+        for _ in range(5):  # before the fix, 5 calls in 8 differed
+            for method, values in _outputs(on_dask).items():
+                np.testing.assert_array_equal(values, expected[method], err_msg=method)
     assert len(dask_client.scheduler_info()["workers"]) == 2
+
+
+def test_evaluate_batch_on_dask_equals_local(dask_client):
+    """Scores computed in the workers (log-loss from a forest's probabilities,
+    ROC AUC from a linear model's decision_function) equal the local ones."""
+    binary = y == 0
+
+    def batch(n_jobs):
+        results = evaluate_batch(
+            {"trees": ExtraTreesClassifier(n_estimators=4, max_depth=3),
+             "logistic": LogisticRegression()},
+            X, binary, seeds=2, cv=3, scoring=["neg_log_loss", "roc_auc"],
+            n_jobs=n_jobs,
+        )
+        return [results[["test_neg_log_loss", "test_roc_auc"]].to_numpy(),
+                *[frame.to_numpy() for frame in results.attrs["predictions"]]]
+
+    expected = batch(n_jobs=1)
+    for _ in range(3):
+        for got, want in zip(_on_dask(batch), expected, strict=True):
+            np.testing.assert_array_equal(got, want)
+
+
+def _thread_probe_class():
+    """A classifier that records the threads it was given; defined in a
+    function so that dask's cloudpickle sends the class itself to the workers."""
+    from joblib import effective_n_jobs
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from threadpoolctl import threadpool_info
+
+    def threads():
+        blas = max((info["num_threads"] for info in threadpool_info()), default=1)
+        return blas, effective_n_jobs(None)
+
+    class ThreadProbe(ClassifierMixin, BaseEstimator):
+        predicted_with = []
+
+        def fit(self, X, y):
+            self.classes_ = np.unique(y)
+            self.fitted_with_ = threads()
+            return self
+
+        def predict(self, X):
+            type(self).predicted_with.append(threads())
+            return np.full(len(X), self.classes_[0])
+
+    return ThreadProbe
+
+
+def test_members_fit_and_predict_on_one_thread_anywhere(dask_client):
+    """What makes BLAS-heavy members (a LogisticRegression on 2000 x 200 rows
+    differed by up to 1.6e-13 between the 2-thread parent and a 1-thread
+    worker) identical: every member fits and predicts with one BLAS/OpenMP
+    thread and nested joblib calls of n_jobs=None run one at a time, in the
+    calling process as in a worker."""
+    probe = _thread_probe_class()
+    # (loky workers: tests/test_determinism.py.)
+    for backend in ("dask", "threading", "sequential"):
+        probe.predicted_with.clear()
+        with joblib.parallel_config(backend=backend):
+            fitted = SeedEnsembleClassifier(
+                probe(), n_seeds=3, random_state=0, n_jobs=2
+            ).fit(X, y)
+            fitted.predict_all(X)
+        assert [m.fitted_with_ for m in fitted.estimators_] == [(1, 1)] * 3, backend
+        assert probe.predicted_with == [(1, 1)] * 3, backend
 
 
 def _difficulty(n_jobs):

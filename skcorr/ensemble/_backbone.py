@@ -20,11 +20,12 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils.interrupts import reraise_interrupt
 from ..utils.seeding import MAX_SEED, seeded_randomness
+from ._validation import RANDOM_STATE_CONSTRAINT, IntervalNotBool
 
 
 def torch_backbone_available():
@@ -132,13 +133,14 @@ class MLPBackbone(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
     True
     """
 
+    # Bools are refused: True would be read as 1 epoch, a rate of 1.0, ...
     _parameter_constraints = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None,
-                                                      closed="left")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "random_state": ["random_state"],
+        "hidden_layer_sizes": ["array-like", IntervalNotBool(Integral, 1, None,
+                                                             closed="left")],
+        "max_epochs": [IntervalNotBool(Integral, 1, None, closed="left")],
+        "lr": [IntervalNotBool(Real, 0, None, closed="neither")],
+        "batch_size": [IntervalNotBool(Integral, 1, None, closed="left")],
+        "random_state": RANDOM_STATE_CONSTRAINT,
     }
 
     def __init__(
@@ -203,9 +205,10 @@ class MLPBackbone(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
                 train_split=None,
                 verbose=0,
             )
-            self.net_.fit(
-                np.array(X, dtype=np.float32, order="C"), codes.astype(np.int64)
-            )
+            with reraise_interrupt():
+                self.net_.fit(
+                    np.array(X, dtype=np.float32, order="C"), codes.astype(np.int64)
+                )
         self._n_features_out = sizes[-1]
         return self
 

@@ -5,6 +5,7 @@ from abc import ABCMeta, abstractmethod
 from numbers import Integral
 
 import numpy as np
+from joblib import cpu_count
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
@@ -18,7 +19,6 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
     check_memory,
     has_fit_parameter,
@@ -27,6 +27,42 @@ from sklearn.utils.validation import (
 
 from ..utils.seeding import MAX_SEED
 from ._fitting import fit_member, subset_columns
+from ._validation import (
+    N_JOBS_CONSTRAINT,
+    RANDOM_STATE_CONSTRAINT,
+    IntervalNotBool,
+    blas_single_thread,
+    check_fit_sample_weight,
+    check_member_kinds,
+    member_threads,
+)
+
+
+def _thread_count(n_jobs):
+    """Threads for ``n_jobs`` on this machine, whatever backend is active."""
+    if n_jobs is None:
+        return 1
+    return n_jobs if n_jobs > 0 else max(cpu_count() + 1 + n_jobs, 1)
+
+
+def _distinct_seeds(random_state, n_seeds):
+    """``n_seeds`` distinct seeds drawn from ``random_state``.
+
+    Two members with one seed would be one model twice (the same rows too, when
+    rows are sampled), inflating every correlation; a repeated draw (about one
+    chance in 10**8 for 10 seeds) is replaced by further draws, so the seeds
+    are those of ``randint(MAX_SEED, size=n_seeds)`` whenever it repeats none.
+    """
+    seeds = [int(seed) for seed in random_state.randint(MAX_SEED, size=n_seeds)]
+    while len(set(seeds)) < n_seeds:
+        seen, unique = set(), []
+        for seed in seeds:
+            if seed not in seen:
+                seen.add(seed)
+                unique.append(seed)
+        extra = random_state.randint(MAX_SEED, size=n_seeds - len(unique))
+        seeds = unique + [int(seed) for seed in extra]
+    return np.array(seeds, dtype=np.int64)
 
 
 def _members_have(method):
@@ -72,7 +108,8 @@ def _soft_voting_with_probabilities(ensemble):
 
 
 def _predict_member(estimator, X, features, method):
-    return getattr(estimator, method)(subset_columns(X, features))
+    with member_threads():
+        return getattr(estimator, method)(subset_columns(X, features))
 
 
 class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
@@ -84,9 +121,9 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
     """
 
     _parameter_constraints: dict = {
-        "n_seeds": [Integral],
-        "random_state": ["random_state"],
-        "n_jobs": [None, Integral],
+        "n_seeds": [IntervalNotBool(Integral, 1, None, closed="left")],
+        "random_state": RANDOM_STATE_CONSTRAINT,
+        "n_jobs": N_JOBS_CONSTRAINT,
         "memory": [None, str, os.PathLike, HasMethods(["cache"])],
         "verbose": ["verbose"],
     }
@@ -105,7 +142,7 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
     # ------------------------------------------------------------------ fitting
     def _plan_members(self, random_state):
         """Seeds and names of the members, in the order of ``estimators_``."""
-        seeds = random_state.randint(MAX_SEED, size=self.n_seeds)
+        seeds = _distinct_seeds(random_state, self.n_seeds)
         plan = []
         for template_name, template in self._named_templates():
             for seed in seeds:
@@ -113,17 +150,12 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
                     f"{template_name}/seed={seed}"
                 )
                 plan.append((name, template_name, template, int(seed)))
-        names = [name for name, *_ in plan]
-        if len(set(names)) < len(names):  # a repeated draw of the same seed
-            plan = [
-                (f"{name}#{index}", *rest) for index, (name, *rest) in enumerate(plan)
-            ]
         return plan
 
     def _fit_params_per_template(self, X, sample_weight, fit_params):
         """Fit parameters of each template, routed or passed by hand."""
         if sample_weight is not None:
-            fit_params["sample_weight"] = _check_sample_weight(sample_weight, X)
+            fit_params["sample_weight"] = check_fit_sample_weight(sample_weight, X)
         templates = self._named_templates()
         if _routing_enabled():
             routed = process_routing(self, "fit", **fit_params)
@@ -175,20 +207,21 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
         if isinstance(memory, os.PathLike):
             memory = os.fspath(memory)
         fit = check_memory(memory).cache(fit_member, ignore=["member_name"])
-        results = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-            delayed(fit)(
-                template,
-                seed,
-                X,
-                y,
-                member_rows,
-                member_features,
-                params[template_name],
-                member_name=name,
+        with blas_single_thread():
+            results = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
+                delayed(fit)(
+                    template,
+                    seed,
+                    X,
+                    y,
+                    member_rows,
+                    member_features,
+                    params[template_name],
+                    member_name=name,
+                )
+                for (name, template_name, template, seed), member_rows, member_features
+                in zip(plan, rows, features, strict=True)
             )
-            for (name, template_name, template, seed), member_rows, member_features in
-            zip(plan, rows, features, strict=True)
-        )
         self.estimators_ = [fitted for fitted, _ in results]
         self.fit_times_ = np.array([seconds for _, seconds in results])
         self.seeds_ = np.array(seeds)
@@ -201,13 +234,17 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
     def _member_outputs(self, X, method):
         check_is_fitted(self)
         X = self._validate_test_data(X)
-        n_jobs = min(self.n_jobs or 1, len(self.estimators_)) if self.n_jobs else None
-        return Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(_predict_member)(estimator, X, features, method)
-            for estimator, features in zip(
-                self.estimators_, self.estimators_features_, strict=True
+        # Threads of the calling process, whatever joblib backend is active:
+        # the fitted members stay where they are, and every prediction is made
+        # under the same thread settings (see member_threads).
+        n_jobs = min(_thread_count(self.n_jobs), len(self.estimators_))
+        with blas_single_thread():
+            return Parallel(n_jobs=n_jobs, backend="threading")(
+                delayed(_predict_member)(estimator, X, features, method)
+                for estimator, features in zip(
+                    self.estimators_, self.estimators_features_, strict=True
+                )
             )
-        )
 
     def _wants_frame(self, as_frame):
         if as_frame is not None:
@@ -292,6 +329,7 @@ class BaseEnsembleClassifier(ClassifierMixin, BaseMemberEnsemble):
     }
 
     def _fit_classifier(self, X, y, sample_weight, fit_params):
+        check_member_kinds(self, self._named_templates(), "classifier")
         X, y = self._validate_training_data(X, y)
         check_classification_targets(y)
         if np.ndim(y) != 1:
@@ -386,6 +424,7 @@ class BaseEnsembleRegressor(RegressorMixin, BaseMemberEnsemble):
     """Regressor side: the aggregated prediction is the members' mean."""
 
     def _fit_regressor(self, X, y, sample_weight, fit_params):
+        check_member_kinds(self, self._named_templates(), "regressor")
         X, y = self._validate_training_data(X, y, y_numeric=True)
         if np.ndim(y) != 1:
             raise ValueError(

@@ -3,11 +3,11 @@
 from numbers import Integral
 
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import _BaseComposition
 
 from ._base import BaseEnsembleClassifier, BaseEnsembleRegressor, BaseMemberEnsemble
+from ._validation import IntervalNotBool
 
 
 class _CommitteeMixin(_BaseComposition):
@@ -16,7 +16,7 @@ class _CommitteeMixin(_BaseComposition):
     _parameter_constraints: dict = {
         **BaseMemberEnsemble._parameter_constraints,
         "estimators": [list],
-        "n_seeds": [Interval(Integral, 1, None, closed="left")],
+        "n_seeds": [IntervalNotBool(Integral, 1, None, closed="left")],
     }
 
     def _named_templates(self):
@@ -31,6 +31,13 @@ class _CommitteeMixin(_BaseComposition):
                 "estimators must be a list of (name, estimator) pairs; got "
                 f"{self.estimators!r}."
             ) from exc
+        not_strings = [name for name in names if not isinstance(name, str)]
+        if not_strings:
+            raise TypeError(
+                "The names of the estimators must be strings (they name the "
+                "members, 'name/seed=<seed>', and their parameters, "
+                f"'name__param'); got {not_strings!r}. Use str(name)."
+            )
         self._validate_names(names)
         estimators = [estimator for _, estimator in self.estimators]
         for name, estimator in zip(names, estimators, strict=True):
@@ -100,11 +107,18 @@ _SHARED_DOC = """
         Draws the seeds (``seeds_``); each member gets its seed in every nested
         ``random_state`` (and, for a skorch net, in torch and numpy).
     n_jobs : int, default=None
-        Members fitted (and predicted) in parallel through
-        :mod:`sklearn.utils.parallel`, under any joblib backend.
+        Members fitted in parallel through :mod:`sklearn.utils.parallel`, under
+        any joblib backend, and predicted in as many threads of the calling
+        process. Each member fits and predicts on one BLAS/OpenMP thread (its
+        nested joblib calls of ``n_jobs=None`` one at a time), so results are
+        bit-identical for any ``n_jobs`` and backend. None, a positive int, or
+        a negative one (-1: all CPUs).
     memory : str, path or joblib.Memory, default=None
         Cache each member's fit by (estimator parameters, seed, data), so a run
         killed part way resumes without refitting the members that finished.
+        The cached fits are pickles, loaded (hence run) when found: use a
+        folder that only you or users you trust can write to (see
+        :ref:`scaling`).
     verbose : int, default=0
         Verbosity of joblib."""
 
@@ -114,7 +128,8 @@ _ATTRIBUTES_DOC = """
     estimators_ : list of estimators
         Fitted members, estimator by estimator, seed by seed.
     seeds_ : ndarray of shape (n_members,)
-        Seed of each member.
+        Seed of each member; the seeds drawn for one ensemble are distinct (a
+        repeated draw is drawn again).
     member_names_ : list of str
         ``"<name>/seed=<seed>"`` for each member.
     fit_times_ : ndarray of shape (n_members,)
@@ -201,6 +216,22 @@ class CommitteeClassifier(_CommitteeMixin, BaseEnsembleClassifier):
         Returns
         -------
         self : object
+
+        Raises
+        ------
+        InvalidParameterError
+            A member that declares itself a regressor (or any kind but a
+            classifier, such as a clusterer), and invalid parameters: bools for
+            counts or fractions, ``n_jobs=0``. It is both a ValueError and a
+            TypeError.
+        TypeError
+            An estimator class instead of an instance, or a name that is not a string.
+        ValueError
+            ``sample_weight`` negative, NaN or infinite, all zero, or not of
+            one weight per row; and what
+            :func:`~sklearn.utils.validation.validate_data` refuses. A
+            member's own failure is re-raised with its type, the message
+            prefixed by ``Member '<name>' (seed=<seed>) failed to fit``.
         """
         return self._fit_classifier(X, y, sample_weight, fit_params)
 
@@ -281,6 +312,22 @@ class CommitteeRegressor(_CommitteeMixin, BaseEnsembleRegressor):
         Returns
         -------
         self : object
+
+        Raises
+        ------
+        InvalidParameterError
+            A member that declares itself a classifier (or any kind but a
+            regressor, such as a clusterer), and invalid parameters: bools for
+            counts or fractions, ``n_jobs=0``. It is both a ValueError and a
+            TypeError.
+        TypeError
+            An estimator class instead of an instance, or a name that is not a string.
+        ValueError
+            ``sample_weight`` negative, NaN or infinite, all zero, or not of
+            one weight per row; and what
+            :func:`~sklearn.utils.validation.validate_data` refuses. A
+            member's own failure is re-raised with its type, the message
+            prefixed by ``Member '<name>' (seed=<seed>) failed to fit``.
         """
         return self._fit_regressor(X, y, sample_weight, fit_params)
 

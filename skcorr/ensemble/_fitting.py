@@ -2,7 +2,10 @@
 
 Everything a member needs (its estimator, seed, rows and features) is decided in
 the calling process and passed in, so the result depends on nothing else: not on
-the worker, the backend, nor the order in which members finish. With a
+the worker, the backend, nor the order in which members finish. The fit runs
+on one BLAS/OpenMP thread with nested joblib calls of ``n_jobs=None`` run one
+at a time (:func:`~skcorr.ensemble._validation.member_threads`), so its numbers
+do not depend on how many threads the process running it has. With a
 :class:`joblib.Memory`, each call is cached by its arguments, so a run killed part
 way resumes without refitting the members that finished.
 """
@@ -14,6 +17,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_method_params
 
 from ..utils.seeding import fit_with_seed
+from ._validation import member_threads
 
 
 class MemberFitError(RuntimeError):
@@ -76,6 +80,11 @@ def fit_member(
     fit_time : float
         Seconds spent fitting.
 
+    Notes
+    -----
+    The fit runs inside :func:`~skcorr.ensemble._validation.member_threads`:
+    one BLAS/OpenMP thread, nested joblib calls of ``n_jobs=None`` sequential.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -94,7 +103,8 @@ def fit_member(
             X = _safe_indexing(X, rows)
             y = _safe_indexing(y, rows)
         X = subset_columns(X, features)
-        fitted = fit_with_seed(clone(estimator), seed, X, y, **fit_params)
+        with member_threads():
+            fitted = fit_with_seed(clone(estimator), seed, X, y, **fit_params)
     except Exception as exc:
         raise member_failure(exc, member_name or f"seed={seed}", seed) from exc
     return fitted, perf_counter() - start

@@ -16,7 +16,14 @@ def _count(value, total, what):
                 f"{total} or a fraction in (0, 1]."
             )
         return int(value)
-    return max(1, int(round(value * total)))
+    count = int(round(value * total))
+    if count < 1:
+        raise ValueError(
+            f"{what}={value} of {total} is {value * total:.3g}, which rounds to 0: "
+            f"every member would get none. Pass a fraction of at least "
+            f"{1 / total:.3g} or a count of at least 1."
+        )
+    return count
 
 
 def draw_rows(

@@ -38,13 +38,14 @@ from sklearn.pipeline import Pipeline
 from sklearn.random_projection import GaussianRandomProjection
 from sklearn.svm import SVC
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import StrOptions, validate_params
 from threadpoolctl import threadpool_limits
 
 from ..metrics import pairwise_error_correlation
 from ._backbone import MLPBackbone, torch_backbone_available
 from ._committee import CommitteeClassifier, CommitteeRegressor
 from ._seed import SeedEnsembleClassifier, SeedEnsembleRegressor
+from ._validation import N_JOBS_CONSTRAINT, RANDOM_STATE_CONSTRAINT, IntervalNotBool
 
 SCENARIOS = ("seeds", "algorithms", "shared-data", "backbone")
 
@@ -362,9 +363,9 @@ _RUNNERS = {
 @validate_params(
     {
         "name": [StrOptions(set(SCENARIOS))],
-        "random_state": ["random_state"],
-        "n_seeds": [Interval(Integral, 2, None, closed="left")],
-        "n_jobs": [Integral, None],
+        "random_state": RANDOM_STATE_CONSTRAINT,
+        "n_seeds": [IntervalNotBool(Integral, 2, None, closed="left")],
+        "n_jobs": N_JOBS_CONSTRAINT,
         "quick": ["boolean"],
     },
     prefer_skip_nested_validation=True,

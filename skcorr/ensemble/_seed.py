@@ -3,16 +3,18 @@
 from numbers import Integral, Real
 
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt
+from sklearn.utils._param_validation import HasMethods, RealNotInt
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
 from ._base import BaseEnsembleClassifier, BaseEnsembleRegressor, BaseMemberEnsemble
 from ._sampling import draw_features, draw_rows
+from ._validation import IntervalNotBool
 
+# Bools are refused: True would be read as a count of 1 row or column.
 _COUNT_OR_FRACTION = [
     None,
-    Interval(Integral, 1, None, closed="left"),
-    Interval(RealNotInt, 0, 1, closed="right"),
+    IntervalNotBool(Integral, 1, None, closed="left"),
+    IntervalNotBool(RealNotInt, 0, 1, closed="right"),
 ]
 
 
@@ -22,11 +24,11 @@ class _SeedEnsembleMixin:
     _parameter_constraints: dict = {
         **BaseMemberEnsemble._parameter_constraints,
         "estimator": [HasMethods(["fit", "predict"])],
-        "n_seeds": [Interval(Integral, 1, None, closed="left")],
+        "n_seeds": [IntervalNotBool(Integral, 1, None, closed="left")],
         "max_samples": _COUNT_OR_FRACTION,
         "bootstrap": ["boolean"],
         "max_features": _COUNT_OR_FRACTION,
-        "shared_fraction": [None, Interval(Real, 0, 1, closed="both")],
+        "shared_fraction": [None, IntervalNotBool(Real, 0, 1, closed="both")],
     }
 
     def _named_templates(self):
@@ -87,11 +89,18 @@ _SHARED_DOC = """
         Draws the members' seeds (``seeds_``) and the shared/disjoint split.
         Same value, same members, whatever ``n_jobs`` or joblib backend.
     n_jobs : int, default=None
-        Members fitted (and predicted) in parallel through
-        :mod:`sklearn.utils.parallel`, under any joblib backend.
+        Members fitted in parallel through :mod:`sklearn.utils.parallel`, under
+        any joblib backend, and predicted in as many threads of the calling
+        process. Each member fits and predicts on one BLAS/OpenMP thread (its
+        nested joblib calls of ``n_jobs=None`` one at a time), so results are
+        bit-identical for any ``n_jobs`` and backend. None, a positive int, or
+        a negative one (-1: all CPUs).
     memory : str, path or joblib.Memory, default=None
         Cache each member's fit by (estimator parameters, seed, data), so a run
         killed part way resumes without refitting the members that finished.
+        The cached fits are pickles, loaded (hence run) when found: use a
+        folder that only you or users you trust can write to (see
+        :ref:`scaling`).
     verbose : int, default=0
         Verbosity of joblib."""
 
@@ -101,7 +110,8 @@ _ATTRIBUTES_DOC = """
     estimators_ : list of estimators
         The fitted members.
     seeds_ : ndarray of shape (n_members,)
-        Seed of each member.
+        Seed of each member; the seeds drawn for one ensemble are distinct (a
+        repeated draw is drawn again).
     member_names_ : list of str
         ``"seed=<seed>"`` for each member.
     estimators_samples_ : list of (ndarray or None)
@@ -203,6 +213,22 @@ class SeedEnsembleClassifier(_SeedEnsembleMixin, BaseEnsembleClassifier):
         Returns
         -------
         self : object
+
+        Raises
+        ------
+        InvalidParameterError
+            A member that declares itself a regressor (or any kind but a
+            classifier, such as a clusterer), and invalid parameters: bools for
+            counts or fractions, ``n_jobs=0``. It is both a ValueError and a
+            TypeError.
+        TypeError
+            An estimator class instead of an instance.
+        ValueError
+            ``sample_weight`` negative, NaN or infinite, all zero, or not of
+            one weight per row; and what
+            :func:`~sklearn.utils.validation.validate_data` refuses. A
+            member's own failure is re-raised with its type, the message
+            prefixed by ``Member '<name>' (seed=<seed>) failed to fit``.
         """
         return self._fit_classifier(X, y, sample_weight, fit_params)
 
@@ -300,6 +326,22 @@ class SeedEnsembleRegressor(_SeedEnsembleMixin, BaseEnsembleRegressor):
         Returns
         -------
         self : object
+
+        Raises
+        ------
+        InvalidParameterError
+            A member that declares itself a classifier (or any kind but a
+            regressor, such as a clusterer), and invalid parameters: bools for
+            counts or fractions, ``n_jobs=0``. It is both a ValueError and a
+            TypeError.
+        TypeError
+            An estimator class instead of an instance.
+        ValueError
+            ``sample_weight`` negative, NaN or infinite, all zero, or not of
+            one weight per row; and what
+            :func:`~sklearn.utils.validation.validate_data` refuses. A
+            member's own failure is re-raised with its type, the message
+            prefixed by ``Member '<name>' (seed=<seed>) failed to fit``.
         """
         return self._fit_regressor(X, y, sample_weight, fit_params)
 

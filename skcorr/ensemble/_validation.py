@@ -1,0 +1,237 @@
+"""Checks shared by the ensembles: integer parameters, seeds, member kinds,
+sample weights, and the thread settings a member runs under."""
+
+from collections import Counter
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+from joblib import parallel_config
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import Interval, InvalidParameterError
+from sklearn.utils.validation import _check_sample_weight
+
+#: Seeds go to ``numpy.random.RandomState`` and to every nested
+#: ``random_state``, which take integers in ``[0, 2**32 - 1]``.
+SEED_RANGE = (0, 2**32 - 1)
+
+
+class IntervalNotBool(Interval):
+    """An :class:`~sklearn.utils._param_validation.Interval` that refuses bools.
+
+    ``True`` is an ``Integral`` (and a ``Real``) for Python, so a plain
+    ``Interval`` takes ``n_seeds=True`` as 1 and ``shared_fraction=True`` as 1.0;
+    this one reports it as an invalid parameter instead.
+    """
+
+    def is_satisfied_by(self, val):
+        if isinstance(val, bool | np.bool_):
+            return False
+        return super().is_satisfied_by(val)
+
+    def __str__(self):
+        return f"{super().__str__()} (not a bool)"
+
+
+#: ``random_state`` as scikit-learn takes it, without ``True``/``False``.
+RANDOM_STATE_CONSTRAINT = [
+    IntervalNotBool(Integral, *SEED_RANGE, closed="both"),
+    np.random.RandomState,
+    None,
+]
+
+#: ``n_jobs``: None or a non-zero int (negative counts from the number of CPUs).
+N_JOBS_CONSTRAINT = [
+    None,
+    IntervalNotBool(Integral, None, -1, closed="right"),
+    IntervalNotBool(Integral, 1, None, closed="left"),
+]
+
+
+def check_n_jobs(n_jobs, owner):
+    """Refuse ``n_jobs`` that joblib would misread (bool, float, 0)."""
+    if n_jobs is None:
+        return
+    if (
+        isinstance(n_jobs, bool | np.bool_)
+        or not isinstance(n_jobs, Integral)
+        or n_jobs == 0
+    ):
+        raise InvalidParameterError(
+            f"The 'n_jobs' parameter of {owner} must be None, a positive int (jobs "
+            f"run at once) or a negative int (-1: all CPUs); got {n_jobs!r}."
+        )
+
+
+def check_seeds(seeds):
+    """``seeds`` of :func:`evaluate_batch` as a list of distinct Python ints.
+
+    An int ``n`` (not a bool) means ``range(n)``; otherwise every entry must be
+    an integer (Python or numpy, not a float or a bool) in ``SEED_RANGE``, each
+    given once.
+    """
+    if isinstance(seeds, np.ndarray) and seeds.ndim == 0:
+        seeds = seeds[()]
+    low, high = SEED_RANGE
+    if isinstance(seeds, Integral) and not isinstance(seeds, bool | np.bool_):
+        if seeds < 1:
+            raise ValueError(
+                f"seeds={seeds} must be a positive number of seeds (or a list of "
+                "seeds)."
+            )
+        return list(range(int(seeds)))
+    if isinstance(seeds, str | bytes | bool | np.bool_ | Real | dict) or not (
+        hasattr(seeds, "__iter__")
+    ):
+        raise InvalidParameterError(
+            "seeds must be a number of seeds (an int n means seeds 0..n-1) or a "
+            f"sequence of integer seeds; got {seeds!r} ({type(seeds).__name__})."
+        )
+    seed_list = list(seeds)
+    if not seed_list:
+        raise ValueError("seeds is empty: pass a number of seeds or a list of them.")
+    bad = [
+        seed for seed in seed_list
+        if isinstance(seed, bool | np.bool_) or not isinstance(seed, Integral)
+    ]
+    if bad:
+        raise InvalidParameterError(
+            "seeds must be integers (Python or numpy ints); got "
+            f"{_listing(bad)}. A float is not rounded nor truncated: pass "
+            "int seeds, e.g. seeds=[0, 1, 2]."
+        )
+    out_of_range = [seed for seed in seed_list if not low <= seed <= high]
+    if out_of_range:
+        raise InvalidParameterError(
+            f"seeds must lie in [{low}, {high}] (the integers numpy's RandomState "
+            f"and scikit-learn's random_state take); got {_listing(out_of_range)}."
+        )
+    seed_list = [int(seed) for seed in seed_list]
+    repeated = sorted(seed for seed, count in Counter(seed_list).items() if count > 1)
+    if repeated:
+        raise ValueError(
+            f"seeds holds {_listing(repeated)} more than once: two fits with the "
+            "same seed are the same model and would share one prediction column. "
+            "Give each seed once, e.g. seeds=list(dict.fromkeys(seeds))."
+        )
+    return seed_list
+
+
+def _listing(values, limit=5):
+    shown = ", ".join(repr(value) for value in values[:limit])
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return shown + more
+
+
+def estimator_kind(estimator):
+    """``"classifier"``, ``"regressor"``, another scikit-learn estimator type,
+    or None when the estimator does not say (duck-typed objects)."""
+    try:
+        return get_tags(estimator).estimator_type
+    except Exception:  # not a scikit-learn estimator: nothing to tell
+        return None
+
+
+def check_instances(named_estimators):
+    """Refuse estimator classes given where instances are expected."""
+    for name, estimator in named_estimators:
+        if isinstance(estimator, type):
+            label = f"for {name!r} " if name else ""
+            raise TypeError(
+                f"Got the class {estimator.__name__} {label}where an estimator "
+                f"instance is expected: pass {estimator.__name__}() (with its "
+                "parameters)."
+            )
+
+
+_OTHER_ENSEMBLE = {"classifier": "Regressor", "regressor": "Classifier"}
+
+
+def check_member_kinds(owner, named_estimators, kind):
+    """Refuse classes, and members whose declared kind is not ``kind``.
+
+    A regressor in a classifier ensemble would vote with rounded numbers; a
+    classifier in a regressor ensemble would average labels. Members that
+    declare no kind (duck-typed objects) are accepted.
+    """
+    check_instances(named_estimators)
+    wrong = []
+    for name, estimator in named_estimators:
+        member_kind = estimator_kind(estimator)
+        if member_kind is not None and member_kind != kind:
+            label = f"{name!r}: " if name else ""
+            wrong.append(f"{label}{type(estimator).__name__} (a {member_kind})")
+    if wrong:
+        owner_name = type(owner).__name__
+        other = _OTHER_ENSEMBLE.get(kind, "")
+        hint = (
+            f" For {'regressors' if kind == 'classifier' else 'classifiers'}, use "
+            f"{owner_name.removesuffix(kind.capitalize())}{other}."
+            if other and owner_name.endswith(kind.capitalize())
+            else ""
+        )
+        raise InvalidParameterError(
+            f"The members of a {owner_name} must be {kind}s (a Pipeline ending in "
+            f"a {kind} is one); got {', '.join(wrong)}.{hint}"
+        )
+
+
+def check_fit_sample_weight(sample_weight, X):
+    """``sample_weight`` checked once, before any member sees it."""
+    try:
+        return _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+    except ValueError as exc:
+        raise ValueError(
+            f"Invalid sample_weight: {exc} Pass one finite, non-negative weight per "
+            f"row of X ({X.shape[0]} rows), not all zero."
+        ) from exc
+
+
+@contextmanager
+def member_threads():
+    """Run one member's fit or prediction on one BLAS/OpenMP thread, with
+    nested joblib calls of ``n_jobs=None`` run one at a time.
+
+    The numbers a model computes can depend, in their last bits, on how many
+    threads sum its products: a linear model fitted in a process with two
+    BLAS threads differs from one fitted in a dask or loky worker that has
+    one, and a forest whose ``n_jobs=None`` picks up the dask backend inside a
+    worker averages its trees in the order its threads finish. Inside this
+    block both are fixed, so a member gives the same numbers in any process,
+    thread or backend.
+
+    The OpenMP limit and the joblib setting belong to the thread. The BLAS
+    (OpenBLAS) limit is process-wide and threadpoolctl lets one thread at a
+    time set it; callers that run members in threads therefore also hold
+    :func:`blas_single_thread` in the calling thread around them.
+
+    Examples
+    --------
+    >>> from threadpoolctl import threadpool_info
+    >>> from skcorr.ensemble._validation import member_threads
+    >>> with member_threads():
+    ...     print({info["num_threads"] for info in threadpool_info()})
+    {1}
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"), threadpool_limits(
+        limits=1, user_api="openmp"
+    ), parallel_config(backend="threading", n_jobs=1):
+        yield
+
+
+@contextmanager
+def blas_single_thread():
+    """One BLAS thread for the whole process, set from the calling thread.
+
+    Held around a :class:`~sklearn.utils.parallel.Parallel` call whose tasks
+    may run in threads of this process: the threads share the BLAS thread
+    pool but cannot set its size themselves (threadpoolctl ignores the
+    threads that do not control it). Worker processes set their own in
+    :func:`member_threads`.
+    """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
