@@ -16,8 +16,25 @@ from sklearn.utils._param_validation import (
 )
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from ..utils.interrupts import reraise_interrupt
 from ..utils.seeding import fit_with_seed
 from ._score import spurious_score
+from ._validation import (
+    check_labels,
+    check_seed,
+    check_target_class,
+    reject_bool,
+    reject_image_arrays,
+)
+
+
+def _check_numbers(owner, **params):
+    """Bools pass sklearn's Interval constraints as 0 and 1: refuse them."""
+    for name, value in params.items():
+        if name == "random_state":
+            check_seed(value, owner=owner)
+        else:
+            reject_bool(name, value, owner)
 
 
 def _is_skorch_net(estimator):
@@ -27,8 +44,9 @@ def _is_skorch_net(estimator):
 
 
 def _check_removal(X, y, remove):
+    reject_image_arrays(X)
     X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
-    y = np.asarray(y)
+    y = check_labels(y)
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y has {y.shape[0]} rows but X has {X.shape[0]}.")
     remove = np.asarray(remove).reshape(-1)
@@ -37,7 +55,14 @@ def _check_removal(X, y, remove):
             f"remove must hold integer row indices; got dtype {remove.dtype}. "
             "For a boolean mask pass np.flatnonzero(mask)."
         )
-    remove = np.unique(remove.astype(np.intp))
+    remove = remove.astype(np.intp)
+    unique, counts = np.unique(remove, return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(
+            f"remove holds duplicate row indices {unique[counts > 1].tolist()[:10]}; "
+            "each row can be deleted once: pass np.unique(remove)."
+        )
+    remove = unique
     if remove.size and (remove.min() < 0 or remove.max() >= X.shape[0]):
         raise ValueError(
             f"remove holds row indices out of range for {X.shape[0]} rows."
@@ -58,7 +83,8 @@ def _report(original, updated, X, y, keep, scoring, reference, random_state):
         if random_state is not None:
             retrained = fit_with_seed(retrained, random_state, X[keep], y[keep])
         else:
-            retrained = retrained.fit(X[keep], y[keep])
+            with reraise_interrupt():
+                retrained = retrained.fit(X[keep], y[keep])
     result.retrained = retrained
     if scoring is None:
         return result
@@ -73,6 +99,7 @@ def _report(original, updated, X, y, keep, scoring, reference, random_state):
 def _scoring(X_eval, y_eval, pattern, target_class, threshold, exclude_target):
     if pattern is None:
         return None
+    check_target_class(target_class)
     if X_eval is None:
         raise ValueError("Pass X_eval (and y_eval) to score the pattern.")
     return (
@@ -167,6 +194,18 @@ def incremental_retraining(
         and with a pattern ``score_before``, ``score_after``,
         ``score_retrained``.
 
+    Raises
+    ------
+    ValueError
+        For ``remove`` with indices out of range, duplicates, booleans or
+        floats, or deleting every row; 3-D ``X`` (pass
+        ``X.reshape(len(X), -1)``); missing labels in ``y``; with a pattern,
+        ``X_eval`` outside its ``value_range`` and the other problems of
+        :func:`~skcorr.spurious.spurious_score`.
+    InvalidParameterError
+        For bools given as numbers (``epochs=True``) or as ``random_state``,
+        and the other invalid parameters.
+
     References
     ----------
     Yang, Chou, Chaudhuri (2022), "Understanding Rare Spurious Correlations in
@@ -184,13 +223,20 @@ def incremental_retraining(
     >>> result.estimator is sgd
     False
     """
+    _check_numbers(
+        "incremental_retraining",
+        epochs=epochs,
+        threshold=threshold,
+        random_state=random_state,
+    )
     X, y, _, keep = _check_removal(X, y, remove)
     updated = copy.deepcopy(estimator)
     if _is_skorch_net(estimator):
         if not getattr(estimator, "initialized_", False):
             raise ValueError("The skorch net is not fitted: fit it first.")
         n_epochs = epochs if epochs is not None else estimator.max_epochs
-        updated.partial_fit(X[keep], y[keep], epochs=n_epochs)
+        with reraise_interrupt():
+            updated.partial_fit(X[keep], y[keep], epochs=n_epochs)
     else:
         check_is_fitted(estimator)
         n_epochs = (
@@ -200,7 +246,8 @@ def incremental_retraining(
         )
         classes = getattr(estimator, "classes_", None)
         for _ in range(n_epochs):
-            updated.partial_fit(X[keep], y[keep], classes=classes)
+            with reraise_interrupt():
+                updated.partial_fit(X[keep], y[keep], classes=classes)
     scoring = _scoring(X_eval, y_eval, pattern, target_class, threshold, exclude_target)
     return _report(estimator, updated, X, y, keep, scoring, reference, random_state)
 
@@ -358,6 +405,18 @@ def influence_removal(
         and with a pattern ``score_before``, ``score_after``,
         ``score_retrained``.
 
+    Raises
+    ------
+    ValueError
+        For ``remove`` with indices out of range, duplicates, booleans or
+        floats, or deleting every row; 3-D ``X`` (pass
+        ``X.reshape(len(X), -1)``); missing labels in ``y``; with a pattern,
+        ``X_eval`` outside its ``value_range`` and the other problems of
+        :func:`~skcorr.spurious.spurious_score`.
+    InvalidParameterError
+        For bools given as numbers (``epochs=True``) or as ``random_state``,
+        and the other invalid parameters.
+
     References
     ----------
     Yang, Chou, Chaudhuri (2022), arXiv:2202.05189, section 5.
@@ -379,6 +438,15 @@ def influence_removal(
     >>> bool(error < 0.05 * moved)
     True
     """
+    _check_numbers(
+        "influence_removal",
+        damping=damping,
+        scale=scale,
+        max_iter=max_iter,
+        batch_size=batch_size,
+        threshold=threshold,
+        random_state=random_state,
+    )
     X, y, remove, keep = _check_removal(X, y, remove)
     updated = copy.deepcopy(estimator)
     if isinstance(estimator, LogisticRegression):

@@ -16,15 +16,34 @@ from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils.interrupts import reraise_interrupt
 from ._transformer import check_pattern_fits
+from ._validation import (
+    check_int,
+    check_labels,
+    check_seed,
+    check_target_against,
+    check_target_class,
+    reject_image_arrays,
+)
+
+
+def check_injection_params(n_examples, target_class, random_state, owner):
+    """What sklearn's constraints let through: bools as ints, NaN or array
+    target classes."""
+    check_int(n_examples, "n_examples", low=0, owner=owner)
+    check_target_class(target_class, owner=owner)
+    check_seed(random_state, owner=owner)
 
 
 def choose_spurious_indices(y, n_examples, target_class, random_state):
     """Rows to patch, chosen as the study does:
     ``RandomState(seed).choice(where(y == target), n, replace=False)``."""
-    y = np.asarray(y)
+    y = check_labels(y)
+    check_target_class(target_class)
     if n_examples == 0:
         return np.empty(0, dtype=np.intp)
+    check_target_against(y, target_class, "y")
     candidates = np.flatnonzero(y == target_class)
     if candidates.size == 0:
         raise ValueError(
@@ -48,7 +67,10 @@ def inject(X, y, pattern, n_examples, target_class, random_state):
     dtype = X.dtype if X.dtype.kind == "f" else np.float64
     X_patched = np.array(X, dtype=dtype, copy=True)
     if indices.size:
-        X_patched[indices] = pattern.apply(X_patched[indices])
+        # The range is checked on every row, not only the few patched.
+        pattern._check_range(X_patched)
+        rows = X_patched[indices]
+        X_patched[indices] = pattern._patch(rows, rows.shape)
     return X_patched, indices
 
 
@@ -73,9 +95,13 @@ class SpuriousInjector(BaseEstimator):
     pattern : SpuriousPattern
         Built by :func:`~skcorr.spurious.make_pattern`.
     n_examples : int, default=1
-        Number of rows to patch; 0 patches none (the study's baseline).
+        Number of rows to patch; 0 patches none (the study's baseline), and
+        then neither ``target_class`` is looked up in ``y`` nor the pattern's
+        ``value_range`` checked. Bools and floats (``2.0``) are refused.
     target_class : label, default=0
-        Class whose rows are patched (labels stay untouched).
+        Class whose rows are patched (labels stay untouched). A float equal to
+        an integer label (``1.0`` for ``1``) is that label; a bool is refused
+        unless the labels are bools.
     random_state : int, RandomState instance or None, default=None
         Chooses the rows. Pass an int for the study's choice.
 
@@ -132,7 +158,7 @@ class SpuriousInjector(BaseEstimator):
         -------
         self : object
         """
-        X, y = validate_data(self, X, y)
+        X, y = self._validate(X, y)
         check_pattern_fits(self.pattern, X.shape[1])
         self.spurious_indices_ = choose_spurious_indices(
             y, self.n_examples, self.target_class, self.random_state
@@ -156,12 +182,43 @@ class SpuriousInjector(BaseEstimator):
             A float copy of ``X`` with the pattern on the chosen rows.
         y_resampled : ndarray of shape (n_samples,)
             ``y``, unchanged.
+
+        Raises
+        ------
+        ValueError
+            When ``X`` has values outside the pattern's ``value_range`` (all
+            rows are checked, not only those patched; the message names the
+            observed minimum and maximum); when ``X`` is 3-D or more (pass
+            ``X.reshape(len(X), -1)``); when ``y`` has missing labels (None,
+            NaN, ``pd.NA``), naming the first; when ``target_class`` is not
+            among the labels, is a bool against non-bool labels, or has fewer
+            than ``n_examples`` rows.
+        InvalidParameterError
+            For ``n_examples`` that is not an int ``>= 0`` (floats such as
+            ``2.0`` and bools included), a ``target_class`` that is None, NaN
+            or not a scalar, and a bool ``random_state``.
+
+        Warns
+        -----
+        UserWarning
+            When non-constant ``X`` spans less than a tenth of
+            ``value_range``.
         """
-        X, y = validate_data(self, X, y)
+        X, y = self._validate(X, y)
         X_patched, self.spurious_indices_ = inject(
             X, y, self.pattern, self.n_examples, self.target_class, self.random_state
         )
         return X_patched, y
+
+    def _validate(self, X, y):
+        check_injection_params(
+            self.n_examples, self.target_class, self.random_state, type(self).__name__
+        )
+        reject_image_arrays(X)
+        if y is not None:  # names missing labels before sklearn's NaN check
+            check_labels(y)
+        X, y = validate_data(self, X, y)
+        return X, check_labels(y)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -201,7 +258,8 @@ class SpuriousInjectionClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
     pattern : SpuriousPattern
         Built by :func:`~skcorr.spurious.make_pattern`.
     n_examples : int, default=1
-        Number of training rows patched; 0 trains the baseline.
+        Number of training rows patched; 0 trains the baseline. As in
+        :class:`SpuriousInjector`: bad values, labels and images raise there.
     target_class : label, default=0
         Class whose rows are patched.
     random_state : int, RandomState instance or None, default=None
@@ -267,17 +325,33 @@ class SpuriousInjectionClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         Returns
         -------
         self : object
+
+        Raises
+        ------
+        ValueError, InvalidParameterError
+            As :meth:`SpuriousInjector.fit_resample`: images outside the
+            pattern's ``value_range``, 3-D ``X``, missing labels, a bad
+            ``n_examples``, ``target_class`` or ``random_state``.
         """
+        check_injection_params(
+            self.n_examples, self.target_class, self.random_state, type(self).__name__
+        )
+        reject_image_arrays(X)
+        if y is not None:  # names missing labels before sklearn's NaN check
+            check_labels(y)
         X, y = validate_data(self, X, y)
+        y = check_labels(y)
         X_patched, self.spurious_indices_ = inject(
             X, y, self.pattern, self.n_examples, self.target_class, self.random_state
         )
-        self.estimator_ = clone(self.estimator).fit(X_patched, y, **fit_params)
+        with reraise_interrupt():
+            self.estimator_ = clone(self.estimator).fit(X_patched, y, **fit_params)
         self.classes_ = self.estimator_.classes_
         return self
 
     def _check(self, X):
         check_is_fitted(self)
+        reject_image_arrays(X)
         return validate_data(self, X, reset=False)
 
     def predict(self, X):

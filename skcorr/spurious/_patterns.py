@@ -9,6 +9,10 @@ import numbers
 
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.validation import check_array
+
+from ._validation import check_data_in_range, check_seed, check_value_range, is_bool
 
 #: Names of the patterns of the study, in the order of the paper.
 PATTERN_NAMES = ("S1", "S2", "S3", "R1", "R2", "R3", "core")
@@ -37,42 +41,56 @@ def _resolve_layout(image_shape, channel_axis):
     return image_shape[0], image_shape[1], image_shape[2], False
 
 
+def _check_channel_axis(channel_axis):
+    if not isinstance(channel_axis, str) or channel_axis not in (
+        "auto",
+        "first",
+        "last",
+    ):
+        raise ValueError(
+            f"channel_axis must be 'auto', 'first' or 'last'; got {channel_axis!r}."
+        )
+
+
 def _check_image_shape(image_shape, channel_axis):
+    _check_channel_axis(channel_axis)
     if image_shape is None:
         return None
+    if is_bool(image_shape):
+        raise InvalidParameterError(
+            "image_shape must be a tuple of ints such as (28, 28), (32, 32, 3) or "
+            f"(3, 32, 32); got the bool {image_shape!r}."
+        )
     if isinstance(image_shape, numbers.Integral):
         image_shape = (image_shape,)
-    try:
-        shape = tuple(int(side) for side in image_shape)
-    except TypeError as exc:
-        raise TypeError(
+    if isinstance(image_shape, (str, bytes)) or np.ndim(image_shape) != 1:
+        raise InvalidParameterError(
             "image_shape must be a tuple of ints such as (28, 28), (32, 32, 3) or "
             f"(3, 32, 32); got {image_shape!r}."
-        ) from exc
+        )
+    sides = list(image_shape)
+    bad = [
+        side
+        for side in sides
+        if is_bool(side) or not isinstance(side, numbers.Integral)
+    ]
+    if bad:
+        raise InvalidParameterError(
+            f"image_shape must hold integer sizes; got {image_shape!r}, where "
+            f"{bad[0]!r} ({type(bad[0]).__name__}) is not an int. Sizes are never "
+            "rounded: pass whole numbers such as (28, 28)."
+        )
+    shape = tuple(int(side) for side in sides)
     if not 1 <= len(shape) <= 3 or min(shape) < 1:
         raise ValueError(
             "image_shape must hold 1 (tabular), 2 (grayscale) or 3 (colour) "
             f"positive sizes; got {image_shape!r}."
         )
-    if channel_axis not in ("auto", "first", "last"):
-        raise ValueError(
-            f"channel_axis must be 'auto', 'first' or 'last'; got {channel_axis!r}."
-        )
     return shape
 
 
 def _check_value_range(value_range):
-    if value_range is None:
-        return None
-    try:
-        low, high = (float(v) for v in value_range)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"value_range must be a pair (low, high) or None; got {value_range!r}."
-        ) from exc
-    if not low < high:
-        raise ValueError(f"value_range must have low < high; got {value_range!r}.")
-    return low, high
+    return check_value_range(value_range)
 
 
 def _scaled_sides(height, width):
@@ -118,7 +136,9 @@ class SpuriousPattern:
     image_shape : tuple of int or None
         Shape of one image; ``None`` when the pattern fits any number of features.
     value_range : (float, float) or None
-        Range of the data; results of ``mode="add"`` are clipped to it.
+        Range of the data; results of ``mode="add"`` are clipped to it, and
+        data outside it are refused by :meth:`apply` and :meth:`norm` (see
+        :func:`make_pattern`, Notes).
     channel_axis : {"auto", "first", "last"}
         Where the channels of a 3-D image shape are.
     amplitude : float or None
@@ -188,7 +208,17 @@ class SpuriousPattern:
         return self.amplitude * span * noise
 
     def _check_data(self, X):
-        X_array = np.asarray(X)
+        if isinstance(X, (str, bytes)):
+            raise TypeError(f"X must be numeric images, not the string {X!r}.")
+        X_array = check_array(
+            X,
+            dtype=[np.float64, np.float32, np.float16],
+            allow_nd=True,
+            ensure_2d=False,
+            ensure_min_samples=0,
+            ensure_min_features=0,
+            input_name="X",
+        )
         if X_array.ndim < 2:
             raise ValueError(
                 "X must hold one sample per row, of shape (n_samples, n_features) "
@@ -212,6 +242,13 @@ class SpuriousPattern:
             )
         return X_array, X_array.shape
 
+    def _check_range(self, X_array):
+        """Raise when ``X`` leaves ``value_range``; warn when it fills a tenth
+        of it or less (see :meth:`apply`)."""
+        check_data_in_range(
+            X_array, check_value_range(self.value_range), f"pattern {self.name!r}"
+        )
+
     def apply(self, X, *, copy=True):
         """Put the pattern on every row of ``X``.
 
@@ -219,21 +256,56 @@ class SpuriousPattern:
         ----------
         X : array-like or DataFrame of shape (n_samples, n_features) or \
                 (n_samples, \\*image_shape)
-            Images stored flat (as scikit-learn expects) or as images.
+            Images stored flat (as scikit-learn expects) or as images, with
+            values inside ``value_range``.
         copy : bool, default=True
             If False and ``X`` is a float array, patch it in place.
 
         Returns
         -------
         X_patched : ndarray or DataFrame of the shape of ``X``
-            Float output (the input's float dtype is kept); a DataFrame with the
-            same columns and index when ``X`` is one.
+            Float output: the input's float dtype is kept, integer and bool
+            images (``uint8``) come back as float64, never rounded or wrapped
+            around (cast back with ``np.rint(X_patched).astype(np.uint8)`` if
+            you need to); a DataFrame with the same columns and index when
+            ``X`` is one.
+
+        Raises
+        ------
+        ValueError
+            When ``X`` has values outside ``value_range`` (such as 0-255 images
+            with the default ``(0, 1)``, or images in [-1, 1]): the message names
+            the observed minimum and maximum. Pass the data's range to
+            :func:`make_pattern` or rescale ``X``. Also for NaN or infinite
+            values, non-numeric ``X``, and a shape that does not match
+            ``image_shape``.
+
+        Warns
+        -----
+        UserWarning
+            When non-constant ``X`` spans less than a tenth of ``value_range``
+            (such as images in [0, 1] with ``value_range=(0, 255)``): the
+            pattern is then far stronger than the images' own contrast.
         """
         columns = getattr(X, "columns", None)
         index = getattr(X, "index", None)
         X_array, shape = self._check_data(X)
+        self._check_range(X_array)
+        out = self._patch(X_array, shape, copy)
+        if columns is not None:
+            import pandas as pd
+
+            return pd.DataFrame(out, columns=columns, index=index)
+        return out
+
+    def _patch(self, X_array, shape, copy=True):
+        """Put the pattern on checked data (no range check)."""
+        if self.mode not in ("overwrite", "add"):
+            raise ValueError(
+                f"mode must be 'overwrite' or 'add'; got {self.mode!r}."
+            )
         dtype = X_array.dtype if X_array.dtype.kind == "f" else np.float64
-        flat = X_array.reshape(shape[0], -1)
+        flat = X_array.reshape(shape[0], int(np.prod(shape[1:])))
         if copy or flat.dtype != dtype:
             flat = flat.astype(dtype, copy=True)
         values = self._values_for(flat.shape[1]).astype(dtype, copy=False)
@@ -242,14 +314,10 @@ class SpuriousPattern:
             flat[:, mask] = values[mask]
         else:
             flat += values
-            if self.value_range is not None:
-                np.clip(flat, *self.value_range, out=flat)
-        out = flat.reshape(shape)
-        if columns is not None:
-            import pandas as pd
-
-            return pd.DataFrame(out, columns=columns, index=index)
-        return out
+            value_range = check_value_range(self.value_range)
+            if value_range is not None:
+                np.clip(flat, *value_range, out=flat)
+        return flat.reshape(shape)
 
     def norm(self, X):
         """Mean L2 norm of the change the pattern makes: mean of ``||x - x'||_2``.
@@ -257,15 +325,31 @@ class SpuriousPattern:
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features) or (n_samples, \\*image_shape)
-            Data the pattern is put on (the study uses the test images).
+            Data the pattern is put on (the study uses the test images), with
+            values inside ``value_range``.
 
         Returns
         -------
         norm : float
+
+        Raises
+        ------
+        ValueError
+            As :meth:`apply`; also for ``X`` without rows (the mean of nothing).
+
+        Warns
+        -----
+        UserWarning
+            As :meth:`apply`.
         """
         X_array, shape = self._check_data(X)
+        if shape[0] == 0:
+            raise ValueError(
+                "X has no rows: the norm is a mean over images; pass at least one."
+            )
+        self._check_range(X_array)
         flat = X_array.reshape(shape[0], -1).astype(np.float64)
-        patched = self.apply(flat)
+        patched = self._patch(flat, flat.shape)
         return float(np.linalg.norm(patched - flat, axis=1).mean())
 
 
@@ -352,31 +436,73 @@ def make_pattern(
         The pattern, or a user pattern array.
     image_shape : tuple of int or None, default=None
         Shape of one image: ``(H, W)`` grayscale, ``(H, W, C)`` or ``(C, H, W)``
-        colour, or ``(n_features,)`` for tabular rows. ``None`` is allowed for
+        colour, or ``(n_features,)`` for tabular rows. Sizes must be positive
+        ints (numpy ints too); floats such as ``28.0`` or ``28.7`` and bools
+        are refused, never rounded. ``None`` is allowed for
         the noise patterns R1-R3, which then fit flat data of any width (the
         noise is drawn for the width met), and for user arrays (their shape).
     random_state : int, RandomState instance or None, default=None
-        Seed of the noise ``U`` of R1-R3. Pass an int to get the study's noise
-        (``RandomState(seed).rand``); otherwise one int seed is drawn.
+        Seed of the noise ``U`` of R1-R3. Pass an int in ``[0, 2**32 - 1]`` to
+        get the study's noise (``RandomState(seed).rand``); otherwise one int
+        seed is drawn. Bools and floats are refused.
     value_range : (float, float) or None, default=(0.0, 1.0)
-        Range of the data: ``(0, 16)`` for scikit-learn's digits. ``None``
-        means no clipping and a unit range.
+        Range of the data: ``(0, 1)`` for images scaled to [0, 1], ``(0, 255)``
+        for 8-bit images, ``(0, 16)`` for scikit-learn's digits. Two finite
+        numbers with ``low < high``. The images the pattern is applied to must
+        lie inside it (see Notes). ``None`` means no clipping, a unit range
+        (S1-S3 and core write 1.0) and no check of the data.
     channel_axis : {"auto", "first", "last"}, default="auto"
         Channel axis of a 3-D ``image_shape``; "auto" takes the last axis
         unless it is longer than 4 and the first is not.
     mode : {"overwrite", "add"}, default="overwrite"
-        For user arrays only.
+        For user arrays only (any other value with a named pattern raises).
     mask : array-like of bool or None, default=None
-        For user arrays with ``mode="overwrite"``: entries to overwrite.
+        For user arrays with ``mode="overwrite"``: entries to overwrite
+        (booleans, or 0/1).
     columns : int or array-like of int, default=None
         For ``name="feature"``: the columns to overwrite.
     value : float or array-like, default=None
-        For ``name="feature"``: the spurious value(s); default ``high``.
+        For ``name="feature"``: the spurious value(s), one number or one per
+        column, finite; default ``high``. A given value is written as it is:
+        the pattern then has ``value_range=None`` (tabular data need not lie
+        in a range).
 
     Returns
     -------
     pattern : SpuriousPattern
         With ``apply(X)`` and ``norm(X)``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name or ``mode``; an argument the pattern would ignore
+        (``mode``, ``mask``, ``columns``, ``value`` for a pattern they do not
+        apply to); a ``value_range`` that is not two finite numbers with
+        ``low < high`` (NaN and infinity included); an ``image_shape`` of
+        non-positive sizes or of the wrong length for the pattern; a user
+        array with NaN, infinite values, or values written outside
+        ``value_range``. :class:`~sklearn.utils._param_validation.InvalidParameterError`
+        (a ``ValueError`` and a ``TypeError``) for non-integer sizes, bools and
+        an invalid ``random_state``.
+
+    Notes
+    -----
+    **Value ranges.** The patterns are defined in units of ``value_range``:
+    S1-S3 and core write its high end, R1-R3 add noise scaled by its width
+    and clip the result to it. On images outside the range they are wrong
+    without looking wrong (S1 writes 1.0 on 0-255 images, R3 clips images in
+    [-1, 1] to [0, 1]), so :meth:`SpuriousPattern.apply` and
+    :meth:`SpuriousPattern.norm`, and every estimator and function that
+    applies a pattern, raise a ``ValueError`` naming the images' minimum and
+    maximum when they leave the range (a slack of ``1e-6`` of its width
+    absorbs float rounding). Images that vary over less than a tenth of the
+    range (images in [0, 1] with ``value_range=(0, 255)``) get a
+    ``UserWarning``: the pattern is then far stronger than the images'
+    contrast. Constant images (all zeros) do not warn.
+
+    **Integer images.** ``uint8`` and other integer or bool images are
+    patched in float64 and returned as float64, so nothing wraps around or is
+    rounded; cast back with ``np.rint(X_patched).astype(np.uint8)`` if needed.
 
     References
     ----------
@@ -398,21 +524,26 @@ def make_pattern(
     >>> make_pattern("feature", (4,), columns=[1], value=9.0).apply([[1, 2, 3, 4]])
     array([[1., 9., 3., 4.]])
     """
-    if mode not in ("overwrite", "add"):
+    if not isinstance(mode, str) or mode not in ("overwrite", "add"):
         raise ValueError(f"mode must be 'overwrite' or 'add'; got {mode!r}.")
     value_range = _check_value_range(value_range)
     image_shape = _check_image_shape(image_shape, channel_axis)
+    random_state = check_seed(random_state, owner="make_pattern")
     high = 1.0 if value_range is None else value_range[1]
     span = 1.0 if value_range is None else value_range[1] - value_range[0]
     common = dict(value_range=value_range, channel_axis=channel_axis)
 
     if not isinstance(name, str):
+        _refuse_unused(name, columns=columns, value=value)
         return _user_pattern(name, image_shape, mode, mask, common)
     if name not in (*PATTERN_NAMES, "feature"):
         raise ValueError(
             f"Unknown pattern {name!r}; expected one of "
             f"{[*PATTERN_NAMES, 'feature']} or an array (a user pattern)."
         )
+    _refuse_unused(name, mode=mode, mask=mask)
+    if name != "feature":
+        _refuse_unused(name, columns=columns, value=value)
     if name in _NOISE_AMPLITUDES:
         seed = _seed_of(random_state)
         amplitude = _NOISE_AMPLITUDES[name]
@@ -456,6 +587,26 @@ def make_pattern(
     )
 
 
+def _refuse_unused(name, **arguments):
+    """Raise for an argument that the pattern would ignore."""
+    defaults = {"mode": "overwrite", "mask": None, "columns": None, "value": None}
+    used_by = {
+        "mode": "user arrays",
+        "mask": "user arrays with mode='overwrite'",
+        "columns": "name='feature'",
+        "value": "name='feature'",
+    }
+    for key, given in arguments.items():
+        if given is not defaults[key] and not (
+            isinstance(given, str) and given == defaults[key]
+        ):
+            label = name if isinstance(name, str) else "a user array"
+            raise ValueError(
+                f"{key}={given!r} is not used by pattern {label!r}: {key} is for "
+                f"{used_by[key]} only. Remove it."
+            )
+
+
 def _feature_pattern(image_shape, columns, value, high, common):
     if len(image_shape) != 1:
         raise ValueError(
@@ -475,20 +626,73 @@ def _feature_pattern(image_shape, columns, value, high, common):
     mask_array = np.zeros(n_features, dtype=bool)
     mask_array[columns] = True
     values = np.zeros(n_features)
-    values[columns] = high if value is None else np.asarray(value, dtype=float)
+    if value is None:
+        values[columns] = high
+    else:
+        value = _check_feature_value(value, columns)
+        values[columns] = value
+        # The given value is written as is: value_range plays no part (no
+        # default value, no clipping) and tabular data need not lie in it.
+        common = dict(common, value_range=None)
     return SpuriousPattern(
         "feature", "overwrite", values, mask_array, image_shape=image_shape, **common
+    )
+
+
+def _check_feature_value(value, columns):
+    if is_bool(value) or isinstance(value, (str, bytes)):
+        raise ValueError(f"value must be a number or one per column; got {value!r}.")
+    try:
+        value = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"value must be a number or one per column; got {value!r}."
+        ) from exc
+    if value.ndim > 1 or (value.ndim == 1 and value.size != columns.size):
+        raise ValueError(
+            f"value must be one number or one per column ({columns.size}); got "
+            f"{value.size} value(s) of shape {value.shape}."
+        )
+    if not np.isfinite(value).all():
+        raise ValueError(f"value must be finite; got {value.tolist()!r}.")
+    return value
+
+
+def _check_mask(mask):
+    mask = np.asarray(mask)
+    if mask.dtype.kind == "b":
+        return mask
+    if mask.dtype.kind in "iu" and np.isin(mask, (0, 1)).all():
+        return mask.astype(bool)
+    raise ValueError(
+        "mask must be booleans (or 0/1) marking the entries to overwrite; got "
+        f"dtype {mask.dtype}."
     )
 
 
 def _user_pattern(array, image_shape, mode, mask, common):
     if mode not in ("overwrite", "add"):
         raise ValueError(f"mode must be 'overwrite' or 'add'; got {mode!r}.")
-    values = np.asarray(array, dtype=np.float64)
+    if array is None or is_bool(array):
+        raise TypeError(
+            f"name must be a pattern name or an array (a user pattern); got {array!r}."
+        )
+    try:
+        values = np.asarray(array, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            "name must be a pattern name or a numeric array (a user pattern); got "
+            f"{type(array).__name__}."
+        ) from exc
+    if values.ndim == 0 or values.size == 0:
+        raise ValueError(
+            "A user pattern must be an array with one value per pixel (of "
+            f"image_shape or flat); got shape {values.shape}."
+        )
     if not np.isfinite(values).all():
         raise ValueError("The pattern array contains NaN or infinite values.")
     if image_shape is None:
-        image_shape = values.shape
+        image_shape = _check_image_shape(values.shape, common["channel_axis"])
     if values.size != int(np.prod(image_shape)):
         raise ValueError(
             f"The pattern array has {values.size} entries but image_shape "
@@ -496,13 +700,28 @@ def _user_pattern(array, image_shape, mode, mask, common):
         )
     values = values.reshape(image_shape)
     if mode == "overwrite":
-        mask_array = values != 0 if mask is None else np.asarray(mask, dtype=bool)
+        mask_array = values != 0 if mask is None else _check_mask(mask)
         if mask_array.size != values.size:
             raise ValueError(
                 f"mask has {mask_array.size} entries; the pattern has {values.size}."
             )
         mask_array = mask_array.reshape(image_shape)
+        value_range = common["value_range"]
+        written = values[mask_array]
+        if value_range is not None and written.size and (
+            written.min() < value_range[0] or written.max() > value_range[1]
+        ):
+            raise ValueError(
+                f"The pattern array writes values in [{written.min():g}, "
+                f"{written.max():g}], outside value_range=({value_range[0]:g}, "
+                f"{value_range[1]:g}). Pass the data's value_range or values "
+                "inside it."
+            )
     else:
+        if mask is not None:
+            raise ValueError(
+                "mask is for mode='overwrite' only; mode='add' adds the whole array."
+            )
         mask_array = None
     return SpuriousPattern(
         "user", mode, values, mask_array, image_shape=image_shape, **common

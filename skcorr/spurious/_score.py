@@ -10,6 +10,15 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import _check_sample_weight, check_array
 
+from ._patterns import SpuriousPattern
+from ._validation import (
+    check_labels,
+    check_target_against,
+    check_target_class,
+    reject_bool,
+    reject_image_arrays,
+)
+
 _SCORE_PARAMS = {
     "X": ["array-like"],
     "y": ["array-like", None],
@@ -28,6 +37,7 @@ def _target_column(estimator, target_class):
             "need classes inferred from y) to locate target_class."
         )
     classes = np.asarray(classes)
+    check_target_against(classes, target_class, "the estimator")
     where = np.flatnonzero(classes == target_class)
     if where.size == 0:
         raise ValueError(
@@ -35,6 +45,27 @@ def _target_column(estimator, target_class):
             f"({classes.tolist()})."
         )
     return int(where[0])
+
+
+def _check_test_labels(y, n_samples, classes):
+    """Test labels: 1-D, one per row, none missing, all classes of the model
+    (labels of another type, say "0" for 0, would keep every row)."""
+    y = check_labels(y)
+    if y.shape[0] != n_samples:
+        raise ValueError(f"y has {y.shape[0]} rows but X has {n_samples}.")
+    classes = np.asarray(classes)
+    unseen = [
+        label.item() if isinstance(label, np.generic) else label
+        for label in np.unique(y)
+        if not (classes == label).any()
+    ]
+    if unseen:
+        raise ValueError(
+            f"y holds labels {[*unseen[:10]]!r} that are not classes of the "
+            f"estimator ({classes.tolist()[:20]}); pass the labels of the test rows, "
+            "of the same type as those it was trained on."
+        )
+    return y
 
 
 def _kept_rows(y, n_samples, target_class, exclude_target):
@@ -45,9 +76,6 @@ def _kept_rows(y, n_samples, target_class, exclude_target):
             "exclude_target=True drops the test rows of target_class and needs "
             "their labels: pass y, or exclude_target=False."
         )
-    y = np.asarray(y)
-    if y.shape[0] != n_samples:
-        raise ValueError(f"y has {y.shape[0]} rows but X has {n_samples}.")
     return y != target_class
 
 
@@ -68,17 +96,30 @@ def spurious_indicators(
     indicators : ndarray of shape (n_kept,), dtype float
     kept : ndarray of bool of shape (n_samples,)
     """
+    reject_bool("threshold", threshold)
+    check_target_class(target_class)
+    reject_image_arrays(X)
     X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
     column = _target_column(estimator, target_class)
+    if y is not None:
+        y = _check_test_labels(y, X.shape[0], estimator.classes_)
     kept = _kept_rows(y, X.shape[0], target_class, exclude_target)
     if not kept.any():
         raise ValueError(
             "No test row is left after dropping those of target_class; pass rows "
             "of other classes or exclude_target=False."
         )
-    X = X[kept]
+    if isinstance(pattern, SpuriousPattern):
+        # size and value range checked on every test row, the target's too
+        pattern._check_data(X)
+        pattern._check_range(X)
+        X = X[kept]
+        X_patched = pattern._patch(X, X.shape)
+    else:
+        X = X[kept]
+        X_patched = pattern.apply(X)
     clean = np.asarray(estimator.predict_proba(X))[:, column]
-    patched = np.asarray(estimator.predict_proba(pattern.apply(X)))[:, column]
+    patched = np.asarray(estimator.predict_proba(X_patched))[:, column]
     return (patched - clean > threshold).astype(float), kept
 
 
@@ -132,6 +173,26 @@ def spurious_score(
     -------
     score : float
         In [0, 1]; near 0 for a model trained without the pattern.
+
+    Raises
+    ------
+    ValueError
+        When ``X`` has values outside the pattern's ``value_range`` (the
+        message names the observed minimum and maximum: pass the data's range
+        to :func:`~skcorr.spurious.make_pattern` or rescale ``X``); when ``X``
+        is 3-D or more (pass ``X.reshape(len(X), -1)``); when ``y`` has
+        missing labels (None, NaN, ``pd.NA``), other than one per row, or
+        labels that are not classes of the estimator (``"0"`` against ``0``);
+        when ``target_class`` is not a class of the estimator or is a bool
+        against non-bool classes; when no row is left.
+    InvalidParameterError
+        For a ``target_class`` that is None, NaN or not a scalar, and a NaN,
+        infinite or bool ``threshold``.
+
+    Warns
+    -----
+    UserWarning
+        When non-constant ``X`` spans less than a tenth of ``value_range``.
 
     References
     ----------
@@ -224,6 +285,13 @@ def make_spurious_scorer(*, pattern, target_class, threshold=0.1, exclude_target
     scorer : callable
         ``scorer(estimator, X, y=None, sample_weight=None) -> float``.
 
+    Raises
+    ------
+    InvalidParameterError
+        For a ``target_class`` that is None, NaN or not a scalar, and a NaN,
+        infinite or bool ``threshold``; the data are checked when the scorer
+        is called, as in :func:`spurious_score`.
+
     References
     ----------
     Yang, Chou, Chaudhuri (2022), arXiv:2202.05189.
@@ -245,6 +313,8 @@ def make_spurious_scorer(*, pattern, target_class, threshold=0.1, exclude_target
     >>> bool(test[0].mean() <= test[1].mean())
     True
     """
+    reject_bool("threshold", threshold, "make_spurious_scorer")
+    check_target_class(target_class, "make_spurious_scorer")
     return SpuriousScorer(pattern, target_class, threshold, exclude_target)
 
 
@@ -303,6 +373,12 @@ def spurious_significance(
         ``score``, ``baseline_score``, ``statistic``, ``pvalue``. When both
         indicator vectors are constant the test is undefined: the p-value is
         then 1 for equal scores and 0 when the model's is higher.
+
+    Raises
+    ------
+    ValueError, InvalidParameterError
+        As :func:`spurious_score` (images outside ``value_range``, 3-D ``X``,
+        missing or unseen labels, a bad ``target_class`` or ``threshold``).
 
     References
     ----------

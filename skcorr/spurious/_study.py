@@ -14,11 +14,25 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import check_random_state
 from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import check_array
 from threadpoolctl import threadpool_limits
 
+from ..utils.interrupts import reraise_interrupt
 from ._injection import SpuriousInjectionClassifier
-from ._patterns import PATTERN_NAMES, make_pattern
+from ._patterns import PATTERN_NAMES, _check_image_shape, make_pattern
 from ._score import _welch_greater, spurious_indicators
+from ._transformer import check_pattern_fits
+from ._validation import (
+    check_data_in_range,
+    check_int,
+    check_labels,
+    check_seed,
+    check_target_against,
+    check_target_class,
+    check_value_range,
+    is_bool,
+    reject_image_arrays,
+)
 
 _MODELS = ("logistic", "mlp")
 
@@ -52,16 +66,106 @@ def _load(dataset):
 
         X, y = load_digits(return_X_y=True)
         return "digits", X, y, (8, 8), (0.0, 16.0)
+    if not isinstance(dataset, (tuple, list)) or len(dataset) not in (3, 4):
+        raise ValueError(
+            "dataset must be 'digits' or a tuple (X, y, image_shape[, value_range]) "
+            f"with images stored flat; got {_describe(dataset)}."
+        )
     X, y, image_shape, *rest = dataset
-    value_range = rest[0] if rest else (0.0, 1.0)
-    return "user", np.asarray(X, dtype=float), np.asarray(y), image_shape, value_range
+    value_range = check_value_range(rest[0] if rest else (0.0, 1.0))
+    if value_range is None:
+        raise ValueError(
+            "The study needs the images' value_range (it scales them to [0, 1] "
+            "for the models): pass (low, high), not None."
+        )
+    reject_image_arrays(X)
+    X = check_array(X, dtype=np.float64, input_name="X")
+    y = check_labels(y)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"y has {y.shape[0]} labels but X has {X.shape[0]} rows.")
+    image_shape = _check_image_shape(image_shape, "auto")
+    return "user", X, y, image_shape, value_range
+
+
+def _describe(value):
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} item(s)"
+    return f"{type(value).__name__}"
+
+
+def _check_names(values, name, example):
+    if isinstance(values, (str, bytes)) or not isinstance(
+        values, (tuple, list, np.ndarray)
+    ):
+        raise ValueError(
+            f"{name} must be a list such as {example}; got {values!r}. Wrap a "
+            "single one in a list."
+        )
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name} is empty; pass at least one, e.g. {example}.")
+    return values
+
+
+def _check_duplicates(values, name):
+    seen, duplicates = [], []
+    for value in values:
+        if any(value is other or _equal(value, other) for other in seen):
+            duplicates.append(value)
+        seen.append(value)
+    if duplicates:
+        raise ValueError(
+            f"{name} holds duplicates {duplicates!r}: each would be run twice. "
+            "Pass each once."
+        )
+
+
+def _equal(a, b):
+    return isinstance(a, (str, numbers.Number)) and type(a) is type(b) and a == b
+
+
+def _check_study_args(patterns, n_examples, models, n_seeds, target_class, seed):
+    patterns = _check_names(patterns, "patterns", "('S1', 'R3')")
+    for name in patterns:
+        if not isinstance(name, str) or name not in PATTERN_NAMES:
+            raise ValueError(
+                f"Unknown pattern {name!r}; the study takes the names "
+                f"{list(PATTERN_NAMES)}."
+            )
+    _check_duplicates(patterns, "patterns")
+    n_examples = _check_names(n_examples, "n_examples", "(0, 5, 20)")
+    n_examples = [
+        check_int(n, "n_examples", low=0, owner="run_spurious_study")
+        for n in n_examples
+    ]
+    _check_duplicates(n_examples, "n_examples")
+    models = _check_names(models, "models", "('logistic', 'mlp')")
+    for model in models:
+        if isinstance(model, str):
+            if model not in _MODELS:
+                raise ValueError(
+                    f"Unknown model {model!r}; expected one of {_MODELS} or an "
+                    "estimator."
+                )
+        elif not (hasattr(model, "fit") and hasattr(model, "predict_proba")):
+            raise ValueError(
+                f"Unknown model {model!r}; expected one of {_MODELS} or an "
+                "estimator with fit and predict_proba."
+            )
+    _check_duplicates(models, "models")
+    if is_bool(n_seeds) or not isinstance(n_seeds, numbers.Integral) or n_seeds < 1:
+        raise ValueError(f"n_seeds must be a positive int; got {n_seeds!r}.")
+    check_target_class(target_class, "run_spurious_study")
+    check_seed(seed, owner="run_spurious_study")
+    return patterns, n_examples, models
 
 
 def _fit_one(model, pattern, n, target, seed, X, y, value_range):
     clf = SpuriousInjectionClassifier(
         _model(model, value_range, seed), pattern, n, target, random_state=seed
     )
-    return clf.fit(X, y)
+    with reraise_interrupt():
+        return clf.fit(X, y)
 
 
 def _quiet(function, *args):
@@ -69,7 +173,13 @@ def _quiet(function, *args):
     parallel through n_jobs; nested thread pools only oversubscribe)."""
     with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore", ConvergenceWarning)
+        # run_spurious_study warned once already of images narrower than
+        # value_range; the cells' patterns would repeat it.
+        warnings.filterwarnings("ignore", _NARROW, UserWarning)
         return function(*args)
+
+
+_NARROW = r"X has values in .* less than a tenth of value_range"
 
 
 def _cell(model, name, n, seed, target, data, baseline):
@@ -83,13 +193,16 @@ def _cell(model, name, n, seed, target, data, baseline):
     if n == 0:
         baseline = fitted
     kw = dict(pattern=pattern, target_class=target)
-    ind, _ = spurious_indicators(fitted, X_test, y_test, **kw)
-    base, _ = spurious_indicators(baseline, X_test, y_test, **kw)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", _NARROW, UserWarning)
+        ind, _ = spurious_indicators(fitted, X_test, y_test, **kw)
+        base, _ = spurious_indicators(baseline, X_test, y_test, **kw)
+        norm = pattern.norm(X_test)
     statistic, pvalue = _welch_greater(ind, base)
     return {
         "model": model if isinstance(model, str) else type(model).__name__,
         "pattern": name,
-        "norm": pattern.norm(X_test),
+        "norm": norm,
         "n_examples": n,
         "seed": seed,
         "score": float(ind.mean()),
@@ -123,18 +236,28 @@ def run_spurious_study(
     ----------
     dataset : "digits" or tuple, default="digits"
         scikit-learn's 8x8 digits (values in [0, 16]), or
-        ``(X, y, image_shape[, value_range])`` with images stored flat.
+        ``(X, y, image_shape[, value_range])`` with images stored flat, one
+        per row (3-D ``X`` is refused with the reshape that fixes it), and
+        ``value_range`` (default ``(0, 1)``) the range the images lie in:
+        ``(0, 255)`` for 8-bit images. Images outside it raise; images
+        spanning less than a tenth of it warn once.
     patterns : sequence of str, default=PATTERN_NAMES
+        A list or tuple of distinct names (a single name goes in a list too).
     n_examples : sequence of int, default=(0, 1, 3, 5, 10, 20, 100)
+        Distinct ints ``>= 0`` (not floats, not bools).
     models : sequence of {"logistic", "mlp"} or estimators, default=("logistic", "mlp")
         Logistic regression and a one-hidden-layer (64) MLP, each after
         scaling to [0, 1]; or any classifier with predict_proba (skorch nets).
     target_class : label, default=0
+        A label of ``y`` (a scalar; None, NaN and bools against non-bool
+        labels are refused).
     n_seeds : int, default=3
+        A positive int (not a float, not a bool).
     test_size : float, default=0.3
         Stratified split, fixed by ``random_state``.
     random_state : int, default=0
-        Draws the split and the data seeds.
+        Draws the split and the data seeds: an int in ``[0, 2**32 - 1]``, a
+        RandomState or None; bools and floats are refused.
     n_jobs : int, default=None
         Cells run in parallel with joblib; results do not depend on it.
 
@@ -144,6 +267,25 @@ def run_spurious_study(
         One row per model, pattern, n and seed: ``model``, ``pattern``,
         ``norm`` (mean L2 norm on the test images), ``n_examples``, ``seed``,
         ``score``, ``baseline_score``, ``pvalue``, ``accuracy``.
+
+    Raises
+    ------
+    ValueError
+        For a bad ``dataset`` (not a 3- or 4-tuple, NaN or non-numeric ``X``,
+        3-D ``X``, missing labels, lengths that differ, ``value_range`` None,
+        infinite or reversed, images outside it, an ``image_shape`` that does
+        not match ``X``), unknown or repeated names, empty lists, a string
+        where a list is expected, ``n_examples`` above the training rows of
+        ``target_class``, a bad ``n_seeds``. Checked before any model is fit.
+    InvalidParameterError
+        For non-integer sizes in ``image_shape``, float or bool
+        ``n_examples``, a bad ``target_class`` or ``random_state``.
+
+    Warns
+    -----
+    UserWarning
+        Once, when non-constant images span less than a tenth of
+        ``value_range``.
 
     See Also
     --------
@@ -162,9 +304,17 @@ def run_spurious_study(
     >>> len(results["score"])
     2
     """
-    if not isinstance(n_seeds, numbers.Integral) or n_seeds < 1:
-        raise ValueError(f"n_seeds must be a positive int; got {n_seeds!r}.")
+    patterns, n_examples, models = _check_study_args(
+        patterns, n_examples, models, n_seeds, target_class, random_state
+    )
     _, X, y, image_shape, value_range = _load(dataset)
+    check_target_against(y, target_class, "the dataset")
+    for name in patterns:  # the patterns' size and the images' values, once
+        pattern = make_pattern(name, image_shape, value_range=value_range)
+        check_pattern_fits(pattern, X.shape[1])
+    check_data_in_range(
+        X, value_range, "the dataset", "as the 4th item of dataset"
+    )
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, stratify=y, random_state=random_state
     )

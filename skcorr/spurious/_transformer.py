@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import validate_data
 
 from ._patterns import SpuriousPattern
+from ._validation import reject_image_arrays
 
 
 def check_pattern_fits(pattern, n_features):
@@ -87,6 +88,7 @@ class SpuriousPatternTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEst
         -------
         self : object
         """
+        reject_image_arrays(X)
         X = validate_data(self, X)
         check_pattern_fits(self.pattern, X.shape[1])
         return self
@@ -102,7 +104,25 @@ class SpuriousPatternTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEst
         Returns
         -------
         X_patched : ndarray of shape (n_samples, n_features)
+            float64 for integer input (``uint8`` images), else the input's
+            float dtype.
+
+        Raises
+        ------
+        ValueError
+            When ``X`` has values outside the pattern's ``value_range`` (the
+            message names the observed minimum and maximum); when ``X`` is
+            3-D or more (images must be stored flat:
+            ``X.reshape(len(X), -1)``); when its width does not match the
+            pattern.
+
+        Warns
+        -----
+        UserWarning
+            When non-constant ``X`` spans less than a tenth of
+            ``value_range``.
         """
+        reject_image_arrays(X)
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         check_pattern_fits(self.pattern, X.shape[1])
         return self.pattern.apply(X)
