@@ -1,12 +1,43 @@
 """The skorch callback that records training dynamics (imports skorch)."""
 
+import warnings
+
 import numpy as np
 import torch
 from skorch.callbacks import Callback
 
+from ..utils.interrupts import interrupts_seen
 from ._recording import DynamicsBuffer
+from ._validation import check_labels
 
 _INFER_BLOCK = 4096
+
+
+def _numpy(labels):
+    return labels.detach().cpu().numpy() if torch.is_tensor(labels) else labels
+
+
+def _record_missed_last_epoch(callback, net):
+    """Record the last epoch at the end of training if its ``on_epoch_end``
+    never reached ``callback``: a callback listed before it ended training
+    there (skorch's ``EarlyStopping`` raises ``KeyboardInterrupt`` in
+    ``on_epoch_end``), which would otherwise drop the epoch depending on
+    the order of the callbacks."""
+    epoch = len(net.history)
+    if not epoch or epoch % callback.every or epoch in callback.epochs_:
+        return
+    if interrupts_seen() > callback._interrupts_before_training:
+        return  # Ctrl-C, not a callback, ended the epoch: it is incomplete
+    warnings.warn(
+        f"{type(callback).__name__}: training stopped in on_epoch_end of epoch "
+        f"{epoch} before this callback's turn (a callback listed before it, "
+        "such as EarlyStopping, ended training); the epoch is recorded at the "
+        "end of training instead. If that callback restores other parameters "
+        "then (EarlyStopping(load_best=True)), list this callback before it.",
+        UserWarning,
+        stacklevel=2,
+    )
+    callback.on_epoch_end(net)
 
 
 class TrainingDynamics(Callback):
@@ -18,7 +49,11 @@ class TrainingDynamics(Callback):
     probabilities, giving ``dynamics_`` of shape (n_samples, n_epochs,
     n_classes), the input of the dynamics scores of Kwok et al. (2024).
     Predicting does not draw random numbers, so recording leaves training
-    unchanged.
+    unchanged. The record does not depend on the order of the callbacks: if
+    one listed before it ends training in ``on_epoch_end`` (skorch's
+    ``EarlyStopping``), the last epoch is recorded at the end of training,
+    with a ``UserWarning`` (list this callback first when the other one
+    restores parameters then, as ``EarlyStopping(load_best=True)`` does).
 
     Parameters
     ----------
@@ -81,13 +116,15 @@ class TrainingDynamics(Callback):
         return self
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self._interrupts_before_training = interrupts_seen()
         if self._buffers is not None:  # partial_fit continues the record
             return
         self._X = X if self.X is None else self.X
         labels = y if self.X is None else self.y
         if self.record_loss and labels is None:
             raise ValueError("record_loss=True needs labels (y) to record.")
-        self.y_ = None if labels is None else np.asarray(labels).astype(np.intp)
+        # class indices, checked: astype(intp) would truncate 1.5 and NaN
+        self.y_ = None if labels is None else check_labels(_numpy(labels))
         max_records = max(1, net.max_epochs // self.every)
         names = ["proba"]
         names += ["logits"] if self.record_logits else []
@@ -118,6 +155,10 @@ class TrainingDynamics(Callback):
             loss = -np.log(np.clip(p_y, np.finfo(np.float64).eps, 1.0))
             self._buffers["loss"].append(loss[:, None])
         self.epochs_.append(epoch)
+
+    def on_train_end(self, net, **kwargs):
+        if getattr(self, "_buffers", None) is not None:
+            _record_missed_last_epoch(self, net)
 
     def _outputs(self, net):
         """The module's outputs on the recording set, in evaluation mode.
@@ -178,7 +219,10 @@ class InputGradientVariance(Callback):
     whatever the number of checkpoints. ``vog_`` is then the unbiased
     variance over the recorded checkpoints averaged over pixels: the VoG of
     Agarwal et al. (2022) as Kwok et al. (2024) use it, equal to
-    :func:`~skcorr.difficulty.vog` on the same checkpoints.
+    :func:`~skcorr.difficulty.vog` on the same checkpoints. As for
+    :class:`TrainingDynamics`, an epoch whose ``on_epoch_end`` was cut short
+    by a callback listed before it (``EarlyStopping``) is recorded at the end
+    of training, with a ``UserWarning``.
 
     Parameters
     ----------
@@ -233,13 +277,14 @@ class InputGradientVariance(Callback):
         return self
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
+        self._interrupts_before_training = interrupts_seen()
         if self._mean is not None:  # partial_fit continues the record
             return
         self._X = X if self.X is None else self.X
         labels = y if self.X is None else self.y
         if labels is None:
             raise ValueError("VoG needs the labels y: it differentiates p_y.")
-        self._y = np.asarray(labels).astype(np.intp)
+        self._y = check_labels(_numpy(labels))
 
     def on_epoch_end(self, net, **kwargs):
         from ._gradients import input_gradients
@@ -264,6 +309,10 @@ class InputGradientVariance(Callback):
             self._mean[rows] += delta / count
             self._m2[rows] += delta * (grad - self._mean[rows])
         self.epochs_.append(epoch)
+
+    def on_train_end(self, net, **kwargs):
+        if getattr(self, "_y", None) is not None:
+            _record_missed_last_epoch(self, net)
 
     @property
     def vog_(self):

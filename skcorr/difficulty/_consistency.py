@@ -18,7 +18,7 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ..exceptions import UndefinedCorrelationWarning
-from ._validation import check_scores
+from ._validation import check_rank_samples, check_scores
 
 
 def _spearman(a, b):
@@ -39,24 +39,41 @@ def run_consistency(scores, *, reference="others"):
     scores : array-like of shape (n_samples, n_runs)
         One difficulty score of every example in each run.
     reference : {"others", "all"}, default="others"
-        Correlate each run with the mean of the other runs (needs two runs)
-        or with the mean of all runs, itself included, as in Kwok et al. (2024).
+        Correlate each run with the mean of the other runs or with the mean
+        of all runs, itself included, as in Kwok et al. (2024). Either needs
+        two runs (one run is its own mean: its consistency would be 1).
 
     Returns
     -------
     consistency : ndarray of shape (n_runs,)
         NaN (with a warning) for a run or reference with constant scores.
 
+    Raises
+    ------
+    ValueError
+        If ``scores`` is not 2-D, holds NaN or inf, has fewer than two runs,
+        or fewer than 3 samples (over 2 samples a Spearman correlation is
+        always +1 or -1).
+
+    Warns
+    -----
+    UndefinedCorrelationWarning
+        For runs, or references, with constant scores.
+    UserWarning
+        With 3 or 4 samples: no Spearman correlation over fewer than 5
+        samples is significant at the 5% level.
+
     Examples
     --------
     >>> from skcorr.difficulty import run_consistency
-    >>> scores = [[1, 2, 1], [2, 1, 2], [3, 3, 3]]
+    >>> scores = [[1, 2, 1], [2, 1, 2], [3, 3, 3], [4, 5, 5], [5, 4, 4]]
     >>> run_consistency(scores, reference="all")
-    array([1. , 0.5, 1. ])
+    array([0.9, 0.9, 1. ])
     >>> run_consistency(scores).round(3)
-    array([0.866, 0.5  , 0.866])
+    array([0.872, 0.872, 0.949])
     """
-    S = check_scores(scores, min_runs=2 if reference == "others" else 1)
+    S = check_scores(scores, min_runs=2)
+    check_rank_samples(S.shape[0], "run_consistency")
     n_runs = S.shape[1]
     total = S.sum(axis=1)
     result = np.empty(n_runs)
@@ -165,6 +182,18 @@ def runs_needed(scores, *, n_runs=None, n_repeats=30, target=None,
         ``ceil((a / target) ** 2)`` from a least-squares fit
         ``error = a / sqrt(n)`` (an integer in either case).
 
+    Raises
+    ------
+    ValueError
+        If ``scores`` is not 2-D, holds NaN or inf, has fewer than two runs
+        or fewer than 3 samples (over 2 samples the rank error is 0 or 1/2),
+        or if ``n_runs`` is not a 1-D array of integers within the runs.
+
+    Warns
+    -----
+    UserWarning
+        With 3 or 4 samples (ranks that coarse cannot be told from chance).
+
     Examples
     --------
     >>> import numpy as np
@@ -176,6 +205,7 @@ def runs_needed(scores, *, n_runs=None, n_repeats=30, target=None,
     True
     """
     S = check_scores(scores, min_runs=2)
+    check_rank_samples(S.shape[0], "runs_needed")
     total_runs = S.shape[1]
     sizes = np.arange(1, total_runs) if n_runs is None else np.asarray(n_runs)
     if sizes.ndim != 1 or sizes.size == 0 or sizes.dtype.kind not in "iu":
@@ -247,14 +277,30 @@ def score_correlation(scores):
     correlation : DataFrame or ndarray of shape (n_scores, n_scores)
         A DataFrame labelled by score names for a dict or DataFrame input.
 
+    Raises
+    ------
+    ValueError
+        If the scores are not numeric, hold NaN or inf, are fewer than two,
+        or cover fewer than 3 samples (over 2 samples a Spearman correlation
+        is always +1 or -1).
+
+    Warns
+    -----
+    UndefinedCorrelationWarning
+        For constant scores (their correlations are NaN).
+    UserWarning
+        With 3 or 4 samples: no Spearman correlation over fewer than 5
+        samples is significant at the 5% level.
+
     Examples
     --------
     >>> from skcorr.difficulty import score_correlation
-    >>> score_correlation([[1, 3], [2, 2], [3, 1]])
-    array([[ 1., -1.],
-           [-1.,  1.]])
+    >>> score_correlation([[1, 5], [2, 4], [3, 3], [4, 1], [5, 2]])
+    array([[ 1. , -0.9],
+           [-0.9,  1. ]])
     """
     matrix, names = _named_columns(scores)
+    check_rank_samples(matrix.shape[0], "score_correlation")
     constant = np.ptp(matrix, axis=0) == 0
     if constant.any():
         warnings.warn(
@@ -303,6 +349,17 @@ def difficulty_pca(scores, *, n_components=None):
         (float), ``components`` (n_components, n_scores), ``names`` and
         ``pca`` (the fitted PCA).
 
+    Raises
+    ------
+    ValueError
+        If the scores are not numeric, hold NaN or inf, are fewer than two,
+        or cover fewer than 3 samples (one component always explains 2).
+
+    Warns
+    -----
+    UserWarning
+        With 3 or 4 samples.
+
     Examples
     --------
     >>> import numpy as np
@@ -314,6 +371,7 @@ def difficulty_pca(scores, *, n_components=None):
     True
     """
     matrix, names = _named_columns(scores)
+    check_rank_samples(matrix.shape[0], "difficulty_pca")
     n_quantiles = min(1000, matrix.shape[0])
     normal = QuantileTransformer(
         n_quantiles=n_quantiles, output_distribution="normal"

@@ -69,6 +69,16 @@ def area_under_margin(y, dynamics):
     -------
     area_under_margin : ndarray of shape (n_samples,)
 
+    Raises
+    ------
+    ValueError
+        If ``dynamics`` is not of shape (n_samples, n_epochs,
+        n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
+
     References
     ----------
     Pleiss, Zhang, Elenberg, Weinberger (2020), "Identifying Mislabeled Data
@@ -104,6 +114,16 @@ def forgetting_events(y, dynamics):
     -------
     forgetting_events : ndarray of shape (n_samples,), dtype int
 
+    Raises
+    ------
+    ValueError
+        If ``dynamics`` is not of shape (n_samples, n_epochs,
+        n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
+
     Examples
     --------
     >>> from skcorr.difficulty import forgetting_events
@@ -131,6 +151,16 @@ def first_learned(y, dynamics):
     -------
     first_learned : ndarray of shape (n_samples,), dtype int
         Values in [0, n_epochs].
+
+    Raises
+    ------
+    ValueError
+        If ``dynamics`` is not of shape (n_samples, n_epochs,
+        n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
 
     Examples
     --------
@@ -162,6 +192,16 @@ def iteration_learned(y, dynamics):
     -------
     iteration_learned : ndarray of shape (n_samples,), dtype int
         Values in [0, n_epochs].
+
+    Raises
+    ------
+    ValueError
+        If ``dynamics`` is not of shape (n_samples, n_epochs,
+        n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
 
     References
     ----------
@@ -198,6 +238,16 @@ def unforgettable(y, dynamics):
     unforgettable : ndarray of shape (n_samples,)
         Values in {-1, 0}.
 
+    Raises
+    ------
+    ValueError
+        If ``dynamics`` is not of shape (n_samples, n_epochs,
+        n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
+
     Examples
     --------
     >>> from skcorr.difficulty import unforgettable
@@ -231,6 +281,16 @@ def cartography(y, dynamics):
     cartography : Bunch
         With keys ``confidence``, ``variability`` and ``correctness``, each an
         ndarray of shape (n_samples,).
+
+    Raises
+    ------
+    ValueError
+        If ``dynamics`` is not of shape (n_samples, n_epochs,
+        n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
 
     References
     ----------

@@ -15,6 +15,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils.seeding import MAX_SEED, seeded_estimator, seeded_randomness
+from ..utils.validation import check_same_index
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
 from ._recording import is_skorch_net, record_dynamics
 from ._registry import (
@@ -23,6 +24,7 @@ from ._registry import (
     ENSEMBLE_SCORES,
     MODEL_SCORES,
 )
+from ._validation import check_missing_labels
 
 DEFAULT_SCORES = (
     "loss",
@@ -225,9 +227,21 @@ class ExampleDifficulty(BaseEstimator):
         Returns
         -------
         self : ExampleDifficulty
+
+        Raises
+        ------
+        ValueError
+            For unknown or duplicate scores; ``X`` with NaN, empty, or of
+            another length than ``y``; missing labels in ``y`` (None, NaN,
+            ``pd.NA``: named, never dropped), labels of mixed types, one
+            class, continuous ``y``; pandas ``X`` and ``y`` with different
+            indexes (rows are paired by position).
         """
         self._validate_params()
         names = self._score_names()
+        check_same_index(X=X, y=y)
+        if y is not None and np.asarray(y).dtype.kind in "fOmM":
+            check_missing_labels(y, "y")  # None / pd.NA would read as a class
         # C order: a DataFrame (column-major) must give bit-identical scores to
         # the same numbers as a numpy array; BLAS sums in a layout's own order.
         X, y = validate_data(self, X, y, allow_nd=True, order="C", dtype=None

@@ -114,6 +114,20 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         For ``selection="random"``, the cross-validation splits and k-means.
 
+    Raises
+    ------
+    ValueError
+        From :meth:`fit`, for ``selection="t_test"`` without two runs of
+        each of two (not excluded) architectures: no t-test could guide the
+        selection.
+
+    Warns
+    -----
+    UserWarning
+        From :meth:`fit`, when ``n_examples`` exceeds the examples (all are
+        kept), and when an architecture has a single run (its t-tests are
+        undefined and it does not guide the selection).
+
     Attributes
     ----------
     selected_examples_ : ndarray of shape (n_selected,)
@@ -221,6 +235,8 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
         blocks = self._blocks(X)
         n_total = blocks.shape[2]
         excluded = self._excluded_indices()
+        if self.selection == "t_test":
+            self._check_runs_per_architecture(y_index, excluded)
         self.example_statistic_ = welch_statistic(
             blocks, y_index,
             exclude=excluded if self.selection == "t_test" else (),
@@ -263,6 +279,32 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
                                                   solver="newton-cg")
         self.classifier_.fit(features, y_index)
         return self
+
+    def _check_runs_per_architecture(self, y_index, excluded):
+        """A Welch t-test needs two runs on each side: refuse a selection no
+        test can guide, warn about architectures that none can."""
+        counts = np.bincount(y_index, minlength=self.classes_.size)
+        tested = [i for i in range(self.classes_.size) if i not in set(excluded)]
+        single = [self.classes_[i].item() for i in tested if counts[i] < 2]
+        if len(tested) < 2:
+            return  # welch_statistic says that two must remain
+        if len(tested) - len(single) < 2:
+            runs = dict(zip(self.classes_.tolist(), counts.tolist(), strict=True))
+            raise ValueError(
+                "The t-test selection needs at least two runs of each of two "
+                "architectures (a Welch t-test estimates a variance on each "
+                f"side); runs per architecture: "
+                f"{runs}. Fit "
+                "more runs, or use selection='random' or 'aggregate'."
+            )
+        if single:
+            warnings.warn(
+                f"Architecture(s) {single} have a single run: no Welch t-test "
+                "involving them is defined, so they do not guide the selection "
+                "of examples. Fit at least two runs of each architecture.",
+                UserWarning,
+                stacklevel=3,
+            )
 
     def _excluded_indices(self):
         if self.exclude_from_selection is None:

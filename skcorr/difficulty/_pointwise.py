@@ -41,6 +41,16 @@ def loss(y, proba):
     -------
     loss : ndarray of shape (n_samples,) or (n_samples, n_epochs)
 
+    Raises
+    ------
+    ValueError
+        If ``proba`` is not of shape (n_samples, n_classes) or
+        (n_samples, n_epochs, n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
+
     Examples
     --------
     >>> from skcorr.difficulty import loss
@@ -71,6 +81,16 @@ def accuracy(y, proba):
     -------
     accuracy : ndarray of shape (n_samples,) or (n_samples, n_epochs)
         Values in {-1, 0}.
+
+    Raises
+    ------
+    ValueError
+        If ``proba`` is not of shape (n_samples, n_classes) or
+        (n_samples, n_epochs, n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
 
     Examples
     --------
@@ -104,6 +124,16 @@ def confidence(y, proba):
     -------
     confidence : ndarray of shape (n_samples,) or (n_samples, n_epochs)
 
+    Raises
+    ------
+    ValueError
+        If ``proba`` is not of shape (n_samples, n_classes) or
+        (n_samples, n_epochs, n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
+
     Examples
     --------
     >>> from skcorr.difficulty import confidence
@@ -130,6 +160,14 @@ def max_confidence(proba):
     -------
     max_confidence : ndarray of shape (n_samples,) or (n_samples, n_epochs)
 
+    Raises
+    ------
+    ValueError
+        If ``proba`` is not of shape (n_samples, n_classes) or (n_samples,
+        n_epochs, n_classes), not numeric, holds NaN or inf, values outside
+        [0, 1] (logits: apply a softmax) or rows that do not sum to 1 beyond
+        float32 rounding (``16 (n_classes + 2) eps``).
+
     Examples
     --------
     >>> from skcorr.difficulty import max_confidence
@@ -144,8 +182,8 @@ def max_confidence(proba):
 def entropy(proba):
     """Shannon entropy of the prediction (higher = harder): ``-sum p log p``.
 
-    Natural logarithm, ``0 log 0 = 0``. The probabilities are used as given
-    (not renormalised).
+    Natural logarithm, ``0 log 0 = 0``. Each row must sum to 1 (up to
+    float32 rounding); it is not renormalised.
 
     Parameters
     ----------
@@ -156,6 +194,14 @@ def entropy(proba):
     Returns
     -------
     entropy : ndarray of shape (n_samples,) or (n_samples, n_epochs)
+
+    Raises
+    ------
+    ValueError
+        If ``proba`` is not of shape (n_samples, n_classes) or (n_samples,
+        n_epochs, n_classes), not numeric, holds NaN or inf, values outside
+        [0, 1] (logits: apply a softmax) or rows that do not sum to 1 beyond
+        float32 rounding (``16 (n_classes + 2) eps``).
 
     Examples
     --------
@@ -197,6 +243,16 @@ def margin(y, proba):
     margin : ndarray of shape (n_samples,) or (n_samples, n_epochs)
         Values in [-1, 1].
 
+    Raises
+    ------
+    ValueError
+        If ``proba`` is not of shape (n_samples, n_classes) or
+        (n_samples, n_epochs, n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
+
     References
     ----------
     Pleiss, Zhang, Elenberg, Weinberger (2020), "Identifying Mislabeled Data
@@ -231,6 +287,16 @@ def el2n(y, proba):
     -------
     el2n : ndarray of shape (n_samples,) or (n_samples, n_epochs)
         Values in [0, sqrt(2)].
+
+    Raises
+    ------
+    ValueError
+        If ``proba`` is not of shape (n_samples, n_classes) or
+        (n_samples, n_epochs, n_classes), not numeric, holds NaN or inf,
+        values outside [0, 1] (logits: apply a softmax) or rows that do not
+        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
+        ``y`` holds missing labels, labels that are not integer class
+        indices, or indices outside the columns.
 
     References
     ----------

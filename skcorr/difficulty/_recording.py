@@ -10,7 +10,10 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_consistent_length
 
+from ..utils.interrupts import reraise_interrupt
 from ..utils.seeding import MAX_SEED, set_random_states
+from ..utils.validation import check_same_index
+from ._validation import check_missing_labels
 
 
 class DynamicsBuffer:
@@ -167,6 +170,14 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
         recorded), ``classes``, ``y`` (class indices of the recorded examples)
         and, when asked, ``logits`` and ``loss`` (n_samples, n_records).
 
+    Raises
+    ------
+    ValueError
+        For an estimator without ``partial_fit`` or ``predict_proba``;
+        missing labels in ``y`` or ``y_record`` (None, NaN, ``pd.NA``) or
+        labels of mixed types; labels outside ``classes``; ``X_record``
+        without ``y_record``; pandas inputs with different indexes.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -178,6 +189,11 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
     >>> result.dynamics.shape, result.epochs
     ((150, 4, 3), [1, 2, 3, 4])
     """
+    check_same_index(X=X, y=y)
+    check_same_index(X_record=X_record, y_record=y_record)
+    check_missing_labels(y, "y")
+    if y_record is not None:
+        check_missing_labels(y_record, "y_record")
     estimator = clone(estimator)
     if random_state is not None:
         seed = (
@@ -208,7 +224,8 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
     }
     epochs = []
     for epoch in range(1, n_epochs + 1):
-        estimator.partial_fit(X, y, classes=classes)
+        with reraise_interrupt():
+            estimator.partial_fit(X, y, classes=classes)
         if epoch % every:
             continue
         proba = np.asarray(estimator.predict_proba(X_record), dtype=np.float64)
@@ -249,7 +266,8 @@ def _record_skorch(net, X, y, n_epochs, *, every, X_record, y_record,
     callbacks = net.callbacks if isinstance(net.callbacks, list) else []
     net.set_params(max_epochs=n_epochs,
                    callbacks=[*callbacks, ("training_dynamics", callback)])
-    net.fit(X, y)
+    with reraise_interrupt():
+        net.fit(X, y)
     recorded = dict(net.callbacks_)["training_dynamics"]
     result = Bunch(
         estimator=net,

@@ -1,9 +1,29 @@
 """Input checks shared by the difficulty scores: labels, probabilities,
 training dynamics and scores over runs."""
 
+import math
+import warnings
+
 import numpy as np
 
 from ..utils.validation import as_1d
+from ..utils.validation import check_labels as check_label_values
+
+
+def check_missing_labels(y, what="y"):
+    """``y`` as an array, refusing missing labels (None, NaN, ``pd.NA``, NaT)
+    and labels of mixed types, never coercing them."""
+    original = y if isinstance(y, list | tuple) else None
+    array = np.asarray(y)
+    if array.dtype.kind == "f" and np.isnan(array).any():
+        missing = np.isnan(array)
+        raise ValueError(
+            f"{what} contains NaN labels ({int(missing.sum())} missing value(s), "
+            f"the first at row {int(np.argwhere(missing)[0][0])}): skcorr "
+            "neither drops nor imputes labels; remove those rows or fill in "
+            "their labels first."
+        )
+    return check_label_values(array, what, original=original)
 
 
 def check_labels(y, n_samples=None, n_classes=None):
@@ -11,6 +31,7 @@ def check_labels(y, n_samples=None, n_classes=None):
     y = as_1d(y, "y")
     if y.size == 0:
         raise ValueError("Found empty y: need at least one sample.")
+    y = check_missing_labels(y, "y")
     if y.dtype.kind == "f":
         if not np.isfinite(y).all() or not np.all(np.mod(y, 1) == 0):
             raise ValueError(
@@ -42,9 +63,36 @@ def _check_finite(array, what):
         raise ValueError(f"{what} contains {n_bad} NaN or infinite value(s).")
 
 
+def proba_sum_tolerance(dtype, n_classes):
+    """How far a row of probabilities of ``dtype`` may sum from 1.
+
+    A softmax row carries a relative rounding error of a few ``eps`` per
+    entry (exponential, sum, division) and summing its ``n_classes`` entries
+    adds at most ``(n_classes - 1) eps``, so ``|sum - 1| <= (n_classes + 2)
+    eps``; the tolerance allows 16 times that. ``eps`` is float32's (1.2e-7)
+    for float64 input too, because float64 probabilities are commonly
+    float32 network outputs cast up (as :class:`TrainingDynamics` stores
+    them), and float16's (9.8e-4) for float16 input. Two classes give 7.6e-6,
+    ten 2.3e-5, a thousand 1.9e-3: far below what a missing class, sigmoid
+    outputs or unnormalised scores miss by. (Float16 probabilities cast to
+    float64 carry float16 rounding: pass them as float16, or renormalise.)
+    """
+    dtype = np.dtype(dtype)
+    eps = np.finfo(np.float32).eps
+    if dtype.kind == "f":
+        eps = max(eps, np.finfo(dtype).eps)
+    return 16.0 * (n_classes + 2) * float(eps)
+
+
 def check_proba(proba, *, dynamics="allow", what="proba"):
     """Validate probabilities of shape (n_samples, n_classes) or, with
-    ``dynamics`` in {"allow", "require"}, (n_samples, n_epochs, n_classes)."""
+    ``dynamics`` in {"allow", "require"}, (n_samples, n_epochs, n_classes).
+
+    Values must be finite, in [0, 1], and each row must sum to 1 within
+    :func:`proba_sum_tolerance`. The checks read the array in its own dtype
+    (row sums accumulate in float64) and make no copy of it; the result is
+    float64.
+    """
     proba = np.asarray(proba)
     allowed = {"forbid": (2,), "allow": (2, 3), "require": (3,)}[dynamics]
     if proba.ndim not in allowed:
@@ -61,14 +109,33 @@ def check_proba(proba, *, dynamics="allow", what="proba"):
             f"{what} needs at least one sample, one epoch and two classes; got "
             f"shape {proba.shape}."
         )
-    proba = proba.astype(np.float64, copy=False)
-    _check_finite(proba, what)
-    if proba.min() < 0 or proba.max() > 1:
+    # One pass for the row sums: NaN and inf propagate into them.
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums = np.sum(proba, axis=-1, dtype=np.float64)
+    if not np.isfinite(sums).all():
+        _check_finite(proba, what)  # names the count; finite but huge passes
+    low, high = proba.min(), proba.max()
+    if low < 0 or high > 1:
         raise ValueError(
             f"{what} must hold probabilities in [0, 1]; got values in "
-            f"[{proba.min():.3g}, {proba.max():.3g}]. Apply a softmax to logits first."
+            f"[{low:.3g}, {high:.3g}]. Apply a softmax to logits first."
         )
-    return proba
+    tolerance = proba_sum_tolerance(proba.dtype, proba.shape[-1])
+    deviation = np.abs(sums - 1.0)
+    bad = deviation > tolerance
+    if bad.any():
+        worst = np.unravel_index(np.argmax(deviation), deviation.shape)
+        where = "row" if proba.ndim == 2 else "(sample, epoch) row"
+        raise ValueError(
+            f"{what} has {int(bad.sum())} {where}(s) whose probabilities do not "
+            f"sum to 1 (worst: sum {sums[worst]:.6g} at {where} "
+            f"{worst[0] if proba.ndim == 2 else tuple(int(i) for i in worst)}; "
+            f"tolerance {tolerance:.2g} for {proba.shape[-1]} classes in "
+            f"{proba.dtype}). Pass probabilities, one distribution per row: apply "
+            "a softmax to logits first, or renormalise with "
+            "proba / proba.sum(axis=-1, keepdims=True)."
+        )
+    return proba.astype(np.float64, copy=False)
 
 
 def check_labels_proba(y, proba, *, dynamics="allow", what="proba"):
@@ -102,3 +169,37 @@ def take_label(proba, y):
     if proba.ndim == 2:
         return proba[np.arange(proba.shape[0]), y]
     return np.take_along_axis(proba, y[:, None, None], axis=-1)[..., 0]
+
+
+# Correlations over examples: below MIN_RANK_SAMPLES the result is fixed by
+# the count alone, below FEW_RANK_SAMPLES it cannot be told from chance.
+MIN_RANK_SAMPLES = 3
+FEW_RANK_SAMPLES = 5
+
+
+def check_rank_samples(n_samples, what, *, stacklevel=4):
+    """Refuse fewer than 3 samples, and warn below 5, for statistics that
+    correlate or rank examples.
+
+    Over 2 samples a Spearman correlation is +1 or -1 (or undefined) whatever
+    the scores, a rank error is 0 or 1/2 and one principal component explains
+    everything: nothing is measured, so it is an error. Below 5 samples no
+    Spearman correlation, not even +-1, is significant at the 5% level (the
+    smallest two-sided p-value over ``n`` samples is ``2 / n!``: 1/3 for 3,
+    1/12 for 4), hence a ``UserWarning``.
+    """
+    if n_samples < MIN_RANK_SAMPLES:
+        raise ValueError(
+            f"{what} needs at least {MIN_RANK_SAMPLES} samples (rows); got "
+            f"{n_samples}: over 2 samples a rank correlation is always +1 or -1, "
+            "whatever the scores. Score more examples."
+        )
+    if n_samples < FEW_RANK_SAMPLES:
+        warnings.warn(
+            f"{what} ranks only {n_samples} samples: below {FEW_RANK_SAMPLES} no "
+            "Spearman correlation, not even +1 or -1, is significant at the 5% "
+            f"level (the smallest p-value is 2/{n_samples}! = "
+            f"{2 / math.factorial(n_samples):.3g}). Score more examples.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )

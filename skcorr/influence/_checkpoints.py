@@ -1,5 +1,6 @@
 """A skorch callback that keeps the checkpoints TracIn needs."""
 
+import math
 import numbers
 from pathlib import Path
 
@@ -17,8 +18,9 @@ class TracInCheckpoints(Callback):
 
     TracInCP (Pruthi et al., 2020) sums, over checkpoints taken during
     training, the learning rate times the dot product of per-example loss
-    gradients. This callback records the module's state and the optimizer's
-    learning rate at the end of the chosen epochs, in memory or as files.
+    gradients. This callback records the module's state at the end of the
+    chosen epochs, in memory or as files, with the learning rate the
+    optimizer used during that epoch.
 
     Parameters
     ----------
@@ -30,14 +32,39 @@ class TracInCheckpoints(Callback):
         Save each checkpoint with :func:`torch.save` in this folder (created if
         needed) instead of keeping it in memory.
     learning_rate : float, default=None
-        Use this learning rate for every checkpoint instead of the one read
-        from the optimizer's first parameter group.
+        Use this learning rate (a positive number) for every checkpoint
+        instead of the rates the optimizer used.
 
     Attributes
     ----------
     checkpoints_ : list of dict
-        One per kept epoch: ``epoch``, ``learning_rate`` and ``state`` (a state
-        dict on the CPU) or ``path``.
+        One per kept epoch: ``epoch``, ``learning_rate``, ``step_learning_rates``
+        (the rate of each optimizer step of the epoch; empty with
+        ``learning_rate`` given) and ``state`` (a state dict on the CPU) or
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        At the start of training, for invalid ``epochs`` or ``learning_rate``;
+        during training, when the optimizer's parameter groups use different
+        learning rates (TracIn weights a checkpoint by one rate: pass
+        ``learning_rate`` to choose it).
+
+    Notes
+    -----
+    The rate of a checkpoint is read from the optimizer itself, just before
+    each of its steps (a :meth:`torch.optim.Optimizer.register_step_pre_hook`),
+    so it is the rate that trained the epoch whatever the order of the
+    callbacks: a scheduler such as skorch's ``LRScheduler`` stepping at the
+    end of the epoch (``step_every="epoch"``) does not leak the next epoch's
+    rate into the record, whether it is listed before or after this callback.
+    When the rate changes within the epoch (``step_every="batch"``, warm-up),
+    the checkpoint's rate is the mean over the epoch's steps: each example is
+    visited once per epoch at one of those steps, so the mean is the rate it
+    is trained with on average; the rates of the steps are kept in
+    ``step_learning_rates``. An epoch without an optimizer step (no training
+    batch) records the optimizer's current rate.
 
     References
     ----------
@@ -83,20 +110,55 @@ class TracInCheckpoints(Callback):
                 raise ValueError(
                     f"epochs must list epoch numbers counted from 1; got {epochs}."
                 )
-        if self.learning_rate is not None and not self.learning_rate > 0:
+        rate = self.learning_rate
+        if rate is not None and (
+            isinstance(rate, bool)
+            or not isinstance(rate, numbers.Real)
+            or not math.isfinite(rate)
+            or rate <= 0
+        ):
             raise ValueError(
-                f"learning_rate must be positive; got {self.learning_rate!r}."
+                f"learning_rate must be a positive number; got {rate!r}."
             )
 
     def initialize(self):
         self._check_params()
         self.checkpoints_ = []
+        self._remove_hook()
+        self._epoch_rates = []
         return self
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):
         self.initialize()
         self._max_epochs = kwargs.get("epochs") or getattr(net, "max_epochs", None)
         self._first_epoch = len(net.history)
+        optimizer = getattr(net, "optimizer_", None)
+        if self.learning_rate is None and optimizer is not None:
+            self._group_rate(optimizer)  # fail before training, if it will
+            self._hook = optimizer.register_step_pre_hook(self._before_step)
+
+    def _before_step(self, optimizer, args, kwargs):
+        self._epoch_rates.append(self._group_rate(optimizer))
+
+    @staticmethod
+    def _group_rate(optimizer):
+        rates = [float(group["lr"]) for group in optimizer.param_groups]
+        if len(set(rates)) > 1:
+            raise ValueError(
+                f"The optimizer's parameter groups use different learning rates "
+                f"{rates}: TracIn weights each checkpoint by one rate. Pass "
+                "TracInCheckpoints(learning_rate=...) to choose it."
+            )
+        return rates[0]
+
+    def _remove_hook(self):
+        hook = getattr(self, "_hook", None)
+        if hook is not None:
+            hook.remove()
+        self._hook = None
+
+    def on_epoch_begin(self, net, **kwargs):
+        self._epoch_rates = []
 
     def _wanted(self, epoch):
         if self.epochs == "all":
@@ -105,18 +167,31 @@ class TracInCheckpoints(Callback):
             return epoch % self.epochs == 0
         return epoch in set(self.epochs)
 
-    def _current_learning_rate(self, net):
+    def _epoch_learning_rate(self, net):
+        """The rate of this epoch's optimizer steps (their mean if it changed)."""
         if self.learning_rate is not None:
             return float(self.learning_rate)
+        rates = list(getattr(self, "_epoch_rates", []))
+        if rates:
+            if len(set(rates)) == 1:
+                return rates[0]
+            return math.fsum(rates) / len(rates)
         optimizer = getattr(net, "optimizer_", None)
         if optimizer is not None:
-            return float(optimizer.param_groups[0]["lr"])
+            return self._group_rate(optimizer)
         return float(net.lr)
 
     def _keep(self, net, epoch):
         if self.checkpoints_ and self.checkpoints_[-1]["epoch"] == epoch:
             return
-        record = {"epoch": epoch, "learning_rate": self._current_learning_rate(net)}
+        record = {
+            "epoch": epoch,
+            "learning_rate": self._epoch_learning_rate(net),
+            "step_learning_rates": (
+                [] if self.learning_rate is not None
+                else list(getattr(self, "_epoch_rates", []))
+            ),
+        }
         state = _copy_state(net.module_)
         if self.directory is None:
             record["state"] = state
@@ -134,6 +209,7 @@ class TracInCheckpoints(Callback):
             self._keep(net, epoch)
 
     def on_train_end(self, net, X=None, y=None, **kwargs):
+        self._remove_hook()
         if len(net.history):
             self._keep(net, len(net.history))
 

@@ -1,9 +1,86 @@
 """Self-influence, inflow and outflow of individuals, in linear time."""
 
+import numbers
+
 import numpy as np
 from sklearn.utils import Bunch
 
+from ..utils.validation import check_labels, check_same_index
 from ._base import BilinearInfluence
+
+
+def as_numeric(values, what, *, allow_bool=False):
+    """``values`` as a float64 array, refusing what would be coerced.
+
+    Strings (``"1.5"``), booleans (unless ``allow_bool``), complex numbers,
+    dates and objects that are not real numbers raise a ``ValueError``
+    naming ``what``: ``np.asarray(values, dtype=float)`` would turn them into
+    numbers silently. ``None`` and ``pd.NA`` in object arrays are reported as
+    missing values; NaN and inf are left for the caller to refuse.
+    """
+    if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):
+        values = values.to_numpy()
+    array = np.asarray(values)
+    kinds = "iuf" + ("b" if allow_bool else "")
+    if array.dtype.kind == "O":
+        flat = array.ravel()
+        missing = [i for i, v in enumerate(flat) if v is None or _is_na(v)]
+        if missing:
+            raise ValueError(
+                f"{what} contains {len(missing)} missing value(s) (None, NaN or "
+                f"pd.NA), the first at flat position {missing[0]}: {what} must "
+                "be numeric, with no missing values."
+            )
+        bad = [
+            v for v in flat
+            if isinstance(v, str | bytes)
+            or not isinstance(v, numbers.Real)
+            or (isinstance(v, bool | np.bool_) and not allow_bool)
+        ]
+        if bad:
+            raise ValueError(
+                f"{what} must be numeric; got {type(bad[0]).__name__} values "
+                f"such as {bad[0]!r}. Convert them to numbers yourself (skcorr "
+                "does not parse strings)."
+            )
+        return array.astype(np.float64)
+    if array.dtype.kind not in kinds:
+        hint = (
+            "booleans are not taken for numbers here: convert them with "
+            ".astype(float) if 0 and 1 are meant"
+            if array.dtype.kind == "b"
+            else "skcorr does not parse strings or other types: convert the "
+            "values to numbers yourself"
+        )
+        raise ValueError(f"{what} must be numeric; got dtype {array.dtype}: {hint}.")
+    return array.astype(np.float64, copy=False)
+
+
+def _is_na(value):
+    """``pd.NA``, ``pd.NaT`` or a float NaN, without importing pandas."""
+    return type(value).__name__ in ("NAType", "NaTType") or (
+        isinstance(value, float) and value != value
+    )
+
+
+def check_missing_labels(labels, what):
+    """``labels`` as an array, refusing missing values (None, NaN, ``pd.NA``,
+    NaT) and labels of mixed types (``1`` and ``"1"``), never coercing them.
+
+    Float NaN are reported here; the rest by
+    :func:`skcorr.utils.validation.check_labels`.
+    """
+    original = labels if isinstance(labels, list | tuple) else None
+    array = np.asarray(labels)
+    if array.dtype.kind == "f" and np.isnan(array).any():
+        missing = np.isnan(array)
+        first = int(np.argwhere(missing)[0][0])
+        raise ValueError(
+            f"{what} contains NaN labels ({int(missing.sum())} missing value(s), "
+            f"the first at row {first}): skcorr neither drops nor imputes "
+            "labels; remove those rows or fill in their labels first."
+        )
+    return check_labels(array, what, original=original)
 
 
 def _codes(labels, individuals, what):
@@ -16,14 +93,12 @@ def _codes(labels, individuals, what):
 def _check_groups(groups, n_rows, what):
     if groups is None:
         return None
-    groups = np.asarray(groups)
+    groups = check_missing_labels(groups, what)
     if groups.shape != (n_rows,):
         raise ValueError(
             f"{what} must hold one label per row: shape ({n_rows},); got "
             f"{groups.shape}."
         )
-    if groups.dtype.kind == "f" and np.isnan(groups).any():
-        raise ValueError(f"{what} contains NaN labels.")
     return groups
 
 
@@ -31,10 +106,7 @@ def _check_row_weights(weights, n_rows, what):
     """Validated float64 weights of shape (n_rows,), or None."""
     if weights is None:
         return None
-    weights = np.asarray(weights)
-    if weights.dtype.kind not in "biuf":
-        raise ValueError(f"{what} must be numeric; got dtype {weights.dtype}.")
-    weights = weights.astype(np.float64)
+    weights = as_numeric(weights, what, allow_bool=True)
     if weights.shape != (n_rows,):
         raise ValueError(
             f"{what} must hold one weight per row: shape ({n_rows},); got "
@@ -60,7 +132,7 @@ def _as_matrix(influence):
             )
         return matrix
     if isinstance(influence, np.ndarray | list) or hasattr(influence, "__array__"):
-        matrix = np.asarray(influence, dtype=np.float64)
+        matrix = as_numeric(influence, "A precomputed influence matrix")
         if matrix.ndim != 2:
             raise ValueError(
                 "A precomputed influence must be a matrix of shape (n_eval, "
@@ -188,6 +260,18 @@ def influence_flows(
         ``n_train`` and ``n_eval`` (rows each individual owns), one entry per
         individual, sorted by label.
 
+    Raises
+    ------
+    TypeError
+        If ``influence`` is none of the accepted kinds.
+    ValueError
+        For a matrix that is not 2-D or not numeric (strings, booleans and
+        None are refused, never parsed), or holds NaN or inf; for groups
+        of the wrong length, with missing labels (None, NaN, ``pd.NA``) or
+        labels of mixed types; for weights that are not numeric, negative,
+        NaN or of the wrong length; for ``X_eval`` without ``y_eval`` or
+        groups; for pandas inputs paired by position whose indexes differ.
+
     References
     ----------
     .. [1] M. Sundararajan, W. Krichene, "Inflow, Outflow, and Reciprocity in
@@ -243,6 +327,9 @@ def influence_flows(
         )
     if X is None or y is None:
         raise ValueError(f"{type(influence).__name__} needs the training X and y.")
+    check_same_index(X=X, y=y, groups=groups, sample_weight=sample_weight)
+    check_same_index(X_eval=X_eval, y_eval=y_eval, eval_groups=eval_groups,
+                     eval_sample_weight=eval_sample_weight)
     n_train = len(X)
     if len(y) != n_train:
         raise ValueError(

@@ -14,6 +14,9 @@ import torch
 from sklearn.utils import check_random_state
 from torch.func import functional_call, grad, vmap
 
+from ..utils.validation import check_same_index
+from ._flows import check_missing_labels
+
 DEFAULT_BATCH_SIZE = 256
 
 
@@ -81,7 +84,10 @@ def as_tensor(values, device, float_dtype):
 
 
 def check_inputs(X, y):
-    """Validate that ``X`` and ``y`` are non-empty, finite and of equal length."""
+    """Validate that ``X`` and ``y`` are non-empty, finite, numeric, of equal
+    length and, for pandas objects, of the same index; missing labels (None,
+    ``pd.NA``) are named as such."""
+    check_same_index(X=X, y=y)
     n_samples = len(X)
     if n_samples == 0:
         raise ValueError("X is empty: need at least one example.")
@@ -92,6 +98,8 @@ def check_inputs(X, y):
     for values, what in ((X, "X"), (y, "y")):
         array = values.detach().cpu().numpy() if torch.is_tensor(values) else values
         array = np.asarray(array)
+        if array.dtype.kind == "O" and what == "y":
+            check_missing_labels(array, "y")  # names None / pd.NA first
         if array.dtype.kind not in "biuf":
             raise ValueError(
                 f"{what} must be numeric; got dtype {array.dtype}. Encode class "
@@ -172,6 +180,24 @@ def gradient_batches(
             raise ValueError(
                 f"The checkpoint lacks the module's tensors {missing}: it was "
                 "saved from a different module."
+            )
+        unexpected = sorted(set(state) - set(own))
+        if unexpected:
+            raise ValueError(
+                f"The checkpoint holds tensors {unexpected} that the module lacks: "
+                "it was saved from a different module (torch's strict "
+                "load_state_dict would refuse it too)."
+            )
+        shapes = [
+            f"{name}: {tuple(state[name].shape)} in the checkpoint, "
+            f"{tuple(value.shape)} in the module"
+            for name, value in own.items()
+            if tuple(state[name].shape) != tuple(value.shape)
+        ]
+        if shapes:
+            raise ValueError(
+                "The checkpoint's tensors have other shapes than the module's ("
+                + "; ".join(shapes) + "): it was saved from a different module."
             )
         own = {name: state[name] for name in own}
     tensors = {name: value.detach().to(device) for name, value in own.items()}

@@ -12,7 +12,9 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from ..utils.validation import check_same_index
 from ._base import BilinearInfluence
+from ._flows import as_numeric, check_missing_labels
 
 SUPPORTED = (LinearRegression, Ridge, LogisticRegression)
 
@@ -60,6 +62,7 @@ def _row_blocks(X, y):
     ``rows`` is a slice. Empty input still yields one (empty) block, so that
     it is validated.
     """
+    check_same_index(X=X, y=y)
     n_samples = _num_samples(X)
     if len(y) != n_samples:
         raise ValueError(
@@ -195,7 +198,11 @@ class LinearInfluence(BilinearInfluence):
 
     # per-example pieces -------------------------------------------------
     def _design(self, X):
-        X = check_array(X, dtype=np.float64, input_name="X")
+        numeric = isinstance(X, np.ndarray) and X.dtype.kind in "biuf"
+        if not (numeric or hasattr(X, "tocsr")):  # sparse: check_array says
+            X = as_numeric(X, "X", allow_bool=True)  # strings are not parsed
+        # C order: a DataFrame (column-major) gives the numbers of the array
+        X = check_array(X, dtype=np.float64, order="C", input_name="X")
         if X.shape[1] != self.n_features_in_:
             raise ValueError(
                 f"X has {X.shape[1]} features, but the estimator was fitted with "
@@ -214,10 +221,11 @@ class LinearInfluence(BilinearInfluence):
                 f"y must have shape ({n_samples},); got {y.shape}."
             )
         if self.kind_ == "squared":
-            y = y.astype(np.float64)
+            y = as_numeric(y, "y (a regression target)", allow_bool=True)
             if not np.isfinite(y).all():
                 raise ValueError("y contains NaN or infinite values.")
             return y
+        y = check_missing_labels(y, "y")
         classes = self.estimator.classes_
         codes = np.searchsorted(classes, y)
         codes = np.clip(codes, 0, len(classes) - 1)
@@ -277,6 +285,15 @@ class LinearInfluence(BilinearInfluence):
         Returns
         -------
         self
+
+        Raises
+        ------
+        ValueError
+            If ``X``, ``y`` or ``sample_weight`` are not numeric (strings are
+            never parsed), hold NaN, inf or missing labels (None, NaN,
+            ``pd.NA``), have different lengths, or are pandas objects with
+            different indexes; if ``y`` holds labels the estimator has not
+            seen; if ``sample_weight`` is negative.
         """
         weights = self._weights(sample_weight, X)
         hessian = 0.0
@@ -295,6 +312,8 @@ class LinearInfluence(BilinearInfluence):
         """Validated float64 weights, or None when there are none."""
         if sample_weight is None:
             return None
+        check_same_index(X=X, sample_weight=sample_weight)
+        sample_weight = as_numeric(sample_weight, "sample_weight", allow_bool=True)
         return _check_sample_weight(sample_weight, X, dtype=np.float64,
                                     ensure_non_negative=True)
 

@@ -9,20 +9,25 @@ from sklearn.metrics._scorer import _BaseScorer
 from sklearn.utils import check_random_state
 
 from ..exceptions import UndefinedCorrelationWarning
-from ._flows import _check_row_weights, influence_flows
+from ._flows import _check_row_weights, as_numeric, influence_flows
 
 METHODS = ("spearman", "pearson", "gap", "ratio")
+# A correlation over 2 individuals is +-1 whatever the flows; below 5, no
+# Spearman correlation is significant at the 5% level (p >= 2 / n!).
+MIN_CORRELATED = 3
+FEW_CORRELATED = 5
 
 
 def _flow_columns(flows):
     try:
-        inflow = np.asarray(flows["inflow"], dtype=np.float64)
-        outflow = np.asarray(flows["outflow"], dtype=np.float64)
+        inflow, outflow = flows["inflow"], flows["outflow"]
     except (KeyError, TypeError, IndexError) as exc:
         raise ValueError(
             "flows must hold 'inflow' and 'outflow' (the result of "
             "influence_flows)."
         ) from exc
+    inflow = as_numeric(inflow, "flows['inflow']")
+    outflow = as_numeric(outflow, "flows['outflow']")
     if inflow.shape != outflow.shape or inflow.ndim != 1 or inflow.size < 2:
         raise ValueError(
             "flows need one inflow and one outflow per individual, for at least "
@@ -59,6 +64,24 @@ def reciprocity_score(flows, method="spearman"):
         NaN, with an :class:`~skcorr.exceptions.UndefinedCorrelationWarning`,
         when the correlation is undefined (constant flows).
 
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown; if the flows lack ``inflow`` or
+        ``outflow``, are not numeric (strings, booleans, None: nothing is
+        converted), hold NaN or inf, or cover fewer than two individuals;
+        for ``"spearman"`` and ``"pearson"``, fewer than 3 individuals (a
+        correlation of 2 points is always +1 or -1).
+
+    Warns
+    -----
+    UndefinedCorrelationWarning
+        For constant flows, or (``"ratio"``) when no outflow is non-zero.
+    UserWarning
+        For ``"spearman"`` and ``"pearson"`` over 3 or 4 individuals: no
+        Spearman correlation of fewer than 5 points is significant at the
+        5% level.
+
     References
     ----------
     .. [1] M. Sundararajan, W. Krichene, "Inflow, Outflow, and Reciprocity in
@@ -71,16 +94,18 @@ def reciprocity_score(flows, method="spearman"):
     Examples
     --------
     >>> from skcorr.influence import reciprocity_score
-    >>> flows = {"inflow": [1.0, 2.0, 3.0], "outflow": [1.0, 3.0, 2.0]}
+    >>> flows = {"inflow": [1.0, 2.0, 3.0, 4.0, 5.0],
+    ...          "outflow": [1.0, 3.0, 2.0, 4.0, 5.0]}
     >>> reciprocity_score(flows)
-    0.5
+    0.9
     >>> round(reciprocity_score(flows, method="gap"), 3)
-    0.833
+    0.933
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}; got {method!r}.")
     inflow, outflow = _flow_columns(flows)
     if method in ("spearman", "pearson"):
+        _check_correlated(inflow.size, method)
         if np.ptp(inflow) == 0 or np.ptp(outflow) == 0:
             warnings.warn(
                 f"Inflow or outflow is constant across individuals: the {method} "
@@ -106,6 +131,25 @@ def reciprocity_score(flows, method="spearman"):
         )
         return float("nan")
     return float(np.median(inflow[giving] / outflow[giving]))
+
+
+def _check_correlated(n_individuals, method, stacklevel=3):
+    if n_individuals < MIN_CORRELATED:
+        raise ValueError(
+            f"A {method} correlation of inflow and outflow needs at least "
+            f"{MIN_CORRELATED} individuals; got {n_individuals}: over 2 it is "
+            "always +1 or -1, whatever the flows. Use more individuals, or "
+            "method='gap' or 'ratio'."
+        )
+    if n_individuals < FEW_CORRELATED:
+        warnings.warn(
+            f"The {method} correlation of inflow and outflow covers only "
+            f"{n_individuals} individuals: below {FEW_CORRELATED}, no Spearman "
+            "correlation, not even +1 or -1, is significant at the 5% level. "
+            "Use more individuals.",
+            UserWarning,
+            stacklevel=stacklevel,
+        )
 
 
 def _final_step(estimator):
@@ -240,7 +284,10 @@ def make_reciprocity_scorer(
     method : {"spearman", "pearson", "gap", "ratio"}, default="spearman"
         See :func:`reciprocity_score`; higher is more reciprocal.
     n_individuals : int, default=10
-        Individuals to split the held-out fold into.
+        Individuals to split the held-out fold into: at least 2, and at
+        least 3 for ``"spearman"`` and ``"pearson"`` (a correlation of 2
+        points is always +1 or -1; 3 and 4 warn, see
+        :func:`reciprocity_score`).
     random_state : int, RandomState instance or None, default=0
         Seeds the split, so every fold and candidate is split the same way.
     influence_params : dict, default=None
@@ -281,6 +328,12 @@ def make_reciprocity_scorer(
     ):
         raise ValueError(
             f"n_individuals must be an integer of at least 2; got {n_individuals!r}."
+        )
+    if method in ("spearman", "pearson") and n_individuals < MIN_CORRELATED:
+        raise ValueError(
+            f"n_individuals={n_individuals} is too few for method={method!r}: a "
+            f"correlation needs at least {MIN_CORRELATED} individuals (over 2 it "
+            "is always +1 or -1). Use more individuals, or method='gap'."
         )
     if influence_params is not None and not isinstance(influence_params, dict):
         raise TypeError("influence_params must be a dict or None.")

@@ -16,6 +16,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
+from ..utils.interrupts import reraise_interrupt
 from ._checkpoints import TracInCheckpoints
 from ._flows import _frame, influence_flows
 from ._linear import LinearInfluence
@@ -131,15 +132,31 @@ def _fit_net(module, X, y, max_epochs, seed, regression=True, recorder=None):
         max_epochs=max_epochs, batch_size=32, train_split=None, verbose=0,
         callbacks=callbacks, iterator_train__shuffle=True,
     )
-    return net.fit(X, y)
+    with reraise_interrupt():
+        return net.fit(X, y)
 
 
 def _scores(flows):
     import warnings
 
+    from ._reciprocity import MIN_CORRELATED
+
+    few = len(flows["inflow"]) < MIN_CORRELATED
+    if few:
+        warnings.warn(
+            f"{len(flows['inflow'])} individuals: the spearman and pearson "
+            "correlations of inflow and outflow are left NaN (over 2 points a "
+            "correlation is always +1 or -1); read gap and ratio.",
+            UserWarning,
+            stacklevel=3,
+        )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return {method: reciprocity_score(flows, method) for method in METHODS}
+        return {
+            method: float("nan") if few and method in ("spearman", "pearson")
+            else reciprocity_score(flows, method)
+            for method in METHODS
+        }
 
 
 def _tabular_individuals(individuals, frame, n_individuals, rng):
@@ -228,7 +245,8 @@ default="diabetes"
         by its value, or, with more than ``n_individuals`` values, by its
         ``n_individuals`` quantile bins (labelled 0, 1, ... from the lowest
         values up). The ratings datasets always take the users. With two
-        individuals (``"sex"``), correlations across them compare two points:
+        individuals (``"sex"``), correlations across them would compare two
+        points: ``spearman`` and ``pearson`` are NaN, with a ``UserWarning``;
         read ``gap`` and ``ratio``.
     test_fraction : float, default=0.3
         Share of each individual's rows kept for separate evaluation.

@@ -45,7 +45,29 @@ def _load_state(state):
     )
 
 
+def _check_rate(rate, index):
+    """A checkpoint's rate: a finite real >= 0 (0: it contributes nothing)."""
+    if (
+        isinstance(rate, bool | np.bool_)
+        or not isinstance(rate, numbers.Real)
+        or not np.isfinite(rate)
+        or rate < 0
+    ):
+        raise ValueError(
+            f"Each checkpoint's learning rate must be a positive number (or 0, "
+            f"for a checkpoint that contributes nothing); checkpoint {index} has "
+            f"{rate!r}."
+        )
+    return float(rate)
+
+
 def _check_pairs(checkpoints):
+    if isinstance(checkpoints, dict | str | Path) or torch.is_tensor(checkpoints):
+        raise ValueError(
+            "checkpoints must be a TracInCheckpoints callback or a list of "
+            "(state_dict_or_path, learning_rate) pairs; got a single "
+            f"{type(checkpoints).__name__}: wrap it as [(state, learning_rate)]."
+        )
     pairs = list(checkpoints)
     if not pairs:
         raise ValueError("checkpoints is empty: TracIn needs at least one.")
@@ -55,13 +77,7 @@ def _check_pairs(checkpoints):
                 "checkpoints must be a TracInCheckpoints callback or a list of "
                 f"(state_dict_or_path, learning_rate) pairs; got {pair!r:.80}."
             )
-        rate = pair[1]
-        if not isinstance(rate, numbers.Real) or not np.isfinite(rate) or rate <= 0:
-            raise ValueError(
-                f"Each checkpoint's learning rate must be a positive number; got "
-                f"{rate!r}."
-            )
-    return [(state, float(rate)) for state, rate in pairs]
+    return [(state, _check_rate(rate, i)) for i, (state, rate) in enumerate(pairs)]
 
 
 class TracIn(BilinearInfluence):
@@ -99,6 +115,17 @@ class TracIn(BilinearInfluence):
         Rows per batch of gradients.
     device : str or torch.device, default=None
         Where to compute; the net's or module's device by default.
+
+    Raises
+    ------
+    ValueError
+        If ``checkpoints`` is empty, not a list of pairs, or has a learning
+        rate that is negative, NaN, infinite, boolean or not a number (0 is
+        accepted: that checkpoint contributes nothing); from the influence
+        methods, if a checkpoint lacks tensors of the module, holds tensors
+        it lacks or of other shapes, and for ``X`` / ``y`` of different
+        lengths or pandas indexes, empty, with NaN or inf, missing labels
+        (None, ``pd.NA``) or strings.
 
     References
     ----------
@@ -159,7 +186,8 @@ class TracIn(BilinearInfluence):
         self.batch_size = check_positive_int(batch_size, "batch_size")
         self.device = resolve_device(module, device)
         if isinstance(checkpoints, TracInCheckpoints):
-            checkpoints._records()
+            for index, rate in enumerate(checkpoints.learning_rates_):
+                _check_rate(rate, index)
             self._pairs = checkpoints.pairs
         else:
             pairs = _check_pairs(checkpoints)
