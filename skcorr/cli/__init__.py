@@ -1,13 +1,19 @@
 """The ``skcorr`` command: run skcorr's studies from the shell.
 
-Exit codes: 0 on success, 2 on bad usage (with a one-line reason).
+Exit codes: 0 on success, 1 when a study failed, 2 on bad usage (with a
+one-line reason), 130 when interrupted (Ctrl-C), 141 when the reader of its
+output closed the pipe.
 """
 
 import argparse
+import os
+import signal
 import sys
+import warnings
 
+from ..utils.interrupts import reraise_interrupt
 from . import _difficulty, _errors, _reciprocity, _report, _spurious
-from ._common import UsageError
+from ._common import Parser, UsageError
 
 _COMMANDS = {
     "errors": _errors,
@@ -31,7 +37,7 @@ commands:
 
 def build_parser():
     """The argument parser of the ``skcorr`` command, one sub-parser a study."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="skcorr",
         description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -51,13 +57,34 @@ def _version():
 
 
 def main(argv=None):
-    """Run the ``skcorr`` command with ``argv`` (default: ``sys.argv[1:]``)."""
+    """Run the ``skcorr`` command with ``argv`` (default: ``sys.argv[1:]``).
+
+    Ctrl-C (SIGINT) anywhere stops the run, also inside a network's fit loop
+    that would swallow it: one line on stderr, exit code 130, and no result
+    file is written (outputs are renamed into place only when complete).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    command = f"skcorr {args.command}"
     try:
-        return _COMMANDS[args.command].run(args)
+        # The estimators' own "Training interrupted by user." is replaced by ours.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Training interrupted by user")
+            with reraise_interrupt():
+                return _COMMANDS[args.command].run(args)
     except UsageError as exc:
-        parser.exit(2, f"skcorr {args.command}: error: {exc}\n")
+        parser.exit(2, f"{command}: error: {exc}\n")
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{command}: interrupted; no results were written\n")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``skcorr errors --format csv | head -1``): the
+        # result file, if any, was written before printing. Point stdout at
+        # /dev/null so that Python's exit flush raises nothing, and exit as a
+        # program killed by SIGPIPE does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 if __name__ == "__main__":

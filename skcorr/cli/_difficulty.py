@@ -80,7 +80,10 @@ def add_parser(subparsers):
         help="use a random subset of this many examples (default: all)",
     )
     parser.add_argument(
-        "--top", type=int, default=10, help="hardest examples to list (default: 10)"
+        "--top",
+        type=at_least(1),
+        default=10,
+        help="hardest examples to list (default: 10)",
     )
     add_run_options(parser)
     add_output_options(parser)
@@ -132,8 +135,9 @@ def fingerprint_table(results):
         key = (row["score"], row["n_examples"])
         table.setdefault(key, {})[row["selection"]] = row["accuracy"]
     present = [s for s in selections if any(s in row for row in table.values())]
-    rows = [[score, k, *(row.get(s) for s in present)]
-            for (score, k), row in table.items()]
+    rows = [
+        [score, k, *(row.get(s) for s in present)] for (score, k), row in table.items()
+    ]
     return ["score", "examples", *present], rows
 
 

@@ -6,8 +6,10 @@ import time
 
 import numpy as np
 
+from ..utils.interrupts import reraise_interrupt
 from ._common import (
     SKLEARN_DATASETS,
+    TASKS,
     UsageError,
     add_output_options,
     add_run_options,
@@ -18,7 +20,10 @@ from ._common import (
     load_sklearn_dataset,
     matrix_table,
     read_prediction_csv,
+    real,
 )
+
+DEFAULT_TARGET_COLUMN = "y_true"
 
 _EPILOG = """\
 datasets:
@@ -29,7 +34,10 @@ datasets:
                                  cifar100, pets
   PATH.csv                       your own predictions: a column of true targets
                                  (--target-column, default y_true) and one column
-                                 per model
+                                 per model; UTF-8, a header of distinct names,
+                                 no empty cells. Labels are compared as written:
+                                 1 and 01 (or 1 and 1.0) in one file are an
+                                 error unless --task says how to read them
 
 examples:
   skcorr errors
@@ -37,6 +45,7 @@ examples:
   skcorr errors --dataset corr_ml:cifar10 --method phik --output cifar10.csv
   skcorr errors --dataset diabetes --tolerance 50 --format json
   skcorr errors --dataset predictions.csv --target-column label
+  skcorr errors --dataset zip_codes.csv --task classification
 """
 
 
@@ -69,12 +78,20 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--target-column",
-        default="y_true",
+        default=None,
         help="column of true targets in a CSV of predictions (default: y_true)",
     )
     parser.add_argument(
+        "--task",
+        choices=TASKS,
+        default="auto",
+        help="for a CSV of predictions: classification (every cell a label, "
+        "compared as text), regression (every cell a number) or auto (numbers "
+        "when every cell is one, as the metrics infer it; default)",
+    )
+    parser.add_argument(
         "--test-size",
-        type=float,
+        type=real(0, 1, open_interval=True),
         default=0.25,
         help="held-out fraction for scikit-learn datasets (default: 0.25)",
     )
@@ -96,7 +113,7 @@ def add_parser(subparsers):
     add_run_options(parser)
     parser.add_argument(
         "--tolerance",
-        type=float,
+        type=real(0),
         default=None,
         help="regression: a model fails where |y - y_hat| > tolerance (needed for "
         "the aggregated risk of regressors)",
@@ -121,7 +138,11 @@ def _classifiers(random_state):
         "random_forest": RandomForestClassifier(random_state=random_state),
         "gradient_boosting": HistGradientBoostingClassifier(random_state=random_state),
         "k_neighbors": scaled(KNeighborsClassifier()),
-        "mlp": scaled(MLPClassifier((64,), max_iter=1000, random_state=random_state)),
+        "mlp": scaled(
+            MLPClassifier(
+                hidden_layer_sizes=(64,), max_iter=1000, random_state=random_state
+            )
+        ),
     }
 
 
@@ -142,7 +163,11 @@ def _regressors(random_state):
         "random_forest": RandomForestRegressor(random_state=random_state),
         "gradient_boosting": HistGradientBoostingRegressor(random_state=random_state),
         "k_neighbors": scaled(KNeighborsRegressor()),
-        "mlp": scaled(MLPRegressor((64,), max_iter=3000, random_state=random_state)),
+        "mlp": scaled(
+            MLPRegressor(
+                hidden_layer_sizes=(64,), max_iter=3000, random_state=random_state
+            )
+        ),
     }
 
 
@@ -153,7 +178,8 @@ def _fit_predict(model, X_train, y_train, X_test):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return model.fit(X_train, y_train).predict(X_test)
+        with reraise_interrupt():
+            return model.fit(X_train, y_train).predict(X_test)
 
 
 def _fit_models(name, args):
@@ -161,8 +187,6 @@ def _fit_models(name, args):
     from sklearn.model_selection import train_test_split
     from sklearn.utils.parallel import Parallel, delayed
 
-    if not 0 < args.test_size < 1:
-        raise UsageError(f"--test-size must be in (0, 1); got {args.test_size}")
     X, y = load_sklearn_dataset(name)
     regression = name == "diabetes"
     X_train, X_test, y_train, y_test = train_test_split(
@@ -227,19 +251,71 @@ def _gather_errors(args):
             f"scikit-learn's {dataset}: {len(names)} models fitted, errors on "
             f"{len(y_true)} held-out samples (random_state={args.random_state})"
         )
-    elif dataset.endswith(".csv"):
-        y_true, Y_pred, names = read_prediction_csv(dataset, args.target_column)
+    elif _is_csv(dataset):
+        y_true, Y_pred, names = read_prediction_csv(
+            dataset, _target_column(args), args.task
+        )
         source = f"predictions of {len(names)} models read from {dataset}"
+        try:
+            errors, _, task = compute_errors(
+                y_true, Y_pred, task=args.task, min_models=2
+            )
+        except ValueError as exc:  # the user's file: a usage error
+            raise UsageError(f"{dataset}: {_with_task_hint(exc)}") from exc
+        return errors, names, task, source, None
     else:
         raise UsageError(
             f"unknown dataset {dataset!r}; choose one of "
             f"{', '.join(SKLEARN_DATASETS)}, corr_ml:NAME, or a .csv file"
         )
-    try:
-        errors, _, task = compute_errors(y_true, Y_pred, min_models=2)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
+    # Bundled data and scenarios: a ValueError here is a bug, not a usage error.
+    # Their task is known (the scenarios classify digits); a regressor whose
+    # predictions happen to be whole numbers must not make it ambiguous.
+    known_task = "classification"
+    if dataset == "diabetes" and args.scenario is None:
+        known_task = "regression"
+    errors, _, task = compute_errors(y_true, Y_pred, task=known_task, min_models=2)
     return errors, names, task, source, summary
+
+
+def _is_csv(dataset):
+    return dataset.lower().endswith(".csv")
+
+
+def _target_column(args):
+    column = getattr(args, "target_column", None)
+    return DEFAULT_TARGET_COLUMN if column is None else column
+
+
+def _with_task_hint(exc):
+    """The metrics' message, with the option that settles an ambiguous task."""
+    message = str(exc)
+    if "task" in message:
+        message += " On the command line: --task classification or --task regression."
+    return message
+
+
+def check_options(args):
+    """Usage errors that need no work: options that do not fit --dataset."""
+    csv_data = args.scenario is None and _is_csv(args.dataset)
+    if not csv_data:
+        source = (
+            f"--scenario {args.scenario}"
+            if args.scenario
+            else f"--dataset {args.dataset}"
+        )
+        if getattr(args, "task", "auto") != "auto":
+            raise UsageError(
+                f"--task applies to a .csv --dataset of predictions; the task of "
+                f"{source} is known"
+            )
+        if getattr(args, "target_column", None) is not None:
+            raise UsageError(
+                f"--target-column applies to a .csv --dataset of predictions, "
+                f"not to {source}"
+            )
+    inputs = [args.dataset] if csv_data else []
+    check_output_path(args.output, inputs=inputs)
 
 
 def _failures(errors, task, tolerance):
@@ -249,8 +325,6 @@ def _failures(errors, task, tolerance):
         return errors
     if tolerance is None:
         return None
-    if tolerance < 0:
-        raise UsageError(f"--tolerance must be >= 0; got {tolerance}")
     return (np.abs(errors) > tolerance).astype(float)
 
 
@@ -342,13 +416,15 @@ def render_table(results):
 def risk_table(risk):
     """Headers and rows of the aggregated risk: one row per k."""
     columns = (risk["k"], risk["observed"], risk["independent"], risk["ratio"])
-    return (["k", "observed", "if independent", "ratio"],
-            [list(row) for row in zip(*columns, strict=True)])
+    return (
+        ["k", "observed", "if independent", "ratio"],
+        [list(row) for row in zip(*columns, strict=True)],
+    )
 
 
 def run(args):
     """Run ``skcorr errors`` with parsed arguments; return the exit code."""
-    check_output_path(args.output)
+    check_options(args)
     results = compute_study(args)
     emit(
         args,

@@ -117,6 +117,8 @@ def _movielens_options(args):
             "--dataset movielens needs --data-file PATH (MovieLens 100K's u.data, "
             f"downloaded from {MOVIELENS_URL})"
         )
+    if not data_file.exists():
+        raise UsageError(f"--data-file: no such file or folder: {data_file}")
     return {"data_file": data_file, "max_users": max_users}
 
 
@@ -177,7 +179,8 @@ def render_table(results):
 
 def run(args):
     """Run ``skcorr reciprocity`` with parsed arguments; return the exit code."""
-    check_output_path(args.output)
+    movielens = _movielens_options(args)
+    check_output_path(args.output, inputs=[movielens["data_file"]] if movielens else [])
     results = compute_study(args)
     emit(
         args,

@@ -16,7 +16,9 @@ from . import _difficulty, _errors, _html, _reciprocity, _spurious
 from ._common import (
     UsageError,
     add_run_options,
+    comma_list,
     matrix_table,
+    output_folder,
     to_jsonable,
     write_csv,
 )
@@ -87,7 +89,9 @@ def add_parser(subparsers):
         type=Path,
         default=Path("skcorr_report"),
         help="folder to write report.html, results.json and CSV files into "
-        "(default: skcorr_report)",
+        "(default: skcorr_report). Its parent folder must exist; an existing "
+        "folder may hold only an earlier report, whose files are replaced when "
+        "the new report is complete (an interrupted run leaves it as it was)",
     )
     parser.add_argument(
         "--quick", action="store_true", help="smaller settings: about a minute"
@@ -97,7 +101,7 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--studies",
-        type=_spurious._list_of("study", str, STUDIES),
+        type=comma_list("study", str, STUDIES),
         default=list(STUDIES),
         help="comma-separated studies to run (default: all four)",
     )
@@ -122,7 +126,8 @@ def _study_errors(args, settings):
         dataset=args.dataset,
         scenario=None,
         method="auto",
-        target_column="y_true",
+        target_column=None,
+        task="auto",
         test_size=0.25,
         tolerance=None,
     )
@@ -307,6 +312,16 @@ def _study_reciprocity(args, settings):
     return results, body, {"reciprocity": (header, rows)}
 
 
+# What a report folder holds: report.html, results.json and each study's CSV.
+REPORT_FILES = (
+    "report.html",
+    "results.json",
+    "errors_matrix.csv",
+    "spurious.csv",
+    "difficulty_scores.csv",
+    "reciprocity.csv",
+)
+
 RUNNERS = {
     "errors": ("Do my models fail together?", _study_errors),
     "spurious": ("How few examples teach a spurious pattern?", _study_spurious),
@@ -348,17 +363,23 @@ def _progress(total, quiet):
 
 
 def build_report(args):
-    """Run the studies and write the report; return ``(paths, failures)``."""
+    """Run the studies and write the report; return ``(path, failures)``.
+
+    The folder ``args.out`` is checked before any study runs, the files are
+    written into a temporary folder, and they replace those of ``args.out``
+    only when every file is complete (see :func:`._common.output_folder`).
+    """
+    with output_folder(args.out, REPORT_FILES) as out:
+        failures = _build_report(args, out)
+    return args.out / "report.html", failures
+
+
+def _build_report(args, out):
     import matplotlib
 
     matplotlib.use("Agg")
     mode = "quick" if args.quick else "full"
     settings = SETTINGS[mode]
-    out = args.out
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create --out folder {out}: {exc}") from exc
     sections, numbers, timings, failures = [], {}, {}, {}
     with _progress(len(args.studies), args.quiet) as progress:
         for name in args.studies:
@@ -415,7 +436,7 @@ def build_report(args):
     (out / "results.json").write_text(
         json.dumps(to_jsonable(payload), indent=2) + "\n", encoding="utf-8"
     )
-    return out / "report.html", failures
+    return failures
 
 
 def run(args):

@@ -13,8 +13,11 @@ from ._common import (
     add_run_options,
     at_least,
     check_output_path,
+    comma_list,
     emit,
     format_table,
+    integer,
+    read_npz,
 )
 
 PATTERNS = ("S1", "S2", "S3", "R1", "R2", "R3", "core")
@@ -32,27 +35,6 @@ examples:
   skcorr spurious --patterns S3,R3 --n-examples 0,1,5,20 --seeds 5
   skcorr spurious --models mlp --format csv --output spurious.csv
 """
-
-
-def _list_of(kind, parse, allowed=None):
-    def parse_list(text):
-        items = [item.strip() for item in text.split(",") if item.strip()]
-        if not items:
-            raise argparse.ArgumentTypeError(f"give at least one {kind}")
-        try:
-            values = [parse(item) for item in items]
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"not a list of {kind}s: {text!r}"
-            ) from None
-        unknown = [v for v in values if allowed is not None and v not in allowed]
-        if unknown:
-            raise argparse.ArgumentTypeError(
-                f"unknown {kind} {unknown}; choose from {', '.join(allowed)}"
-            )
-        return values
-
-    return parse_list
 
 
 def add_parser(subparsers):
@@ -77,24 +59,28 @@ def add_parser(subparsers):
     )
     parser.add_argument(
         "--patterns",
-        type=_list_of("pattern", str, PATTERNS),
+        type=comma_list("pattern", str, PATTERNS),
         default=list(PATTERNS),
         help="comma-separated patterns (default: all)",
     )
     parser.add_argument(
         "--n-examples",
-        type=_list_of("count", int),
+        type=comma_list("count", integer(0)),
         default=[0, 1, 3, 5, 10, 20, 100],
-        help="comma-separated numbers of patched examples (default: 0,1,3,5,10,20,100)",
+        help="comma-separated distinct numbers of patched examples, each >= 0 "
+        "(default: 0,1,3,5,10,20,100)",
     )
     parser.add_argument(
         "--models",
-        type=_list_of("model", str, MODELS),
+        type=comma_list("model", str, MODELS),
         default=list(MODELS),
         help="comma-separated model families (default: logistic,mlp)",
     )
     parser.add_argument(
-        "--target-class", type=int, default=0, help="class whose images are patched"
+        "--target-class",
+        type=integer(),
+        default=0,
+        help="class whose images are patched: one of the integer labels y (default: 0)",
     )
     parser.add_argument(
         "--seeds", type=at_least(1), default=3, help="data seeds per cell (default: 3)"
@@ -109,33 +95,82 @@ def _load_dataset(name):
     if name == "digits":
         return name
     path = Path(name)
-    if path.suffix != ".npz":
+    if path.suffix.lower() != ".npz":
         raise UsageError(f"--dataset must be digits or a .npz file; got {name!r}")
-    if not path.is_file():
-        raise UsageError(f"no such file: {path}")
-    with np.load(path, allow_pickle=False) as data:
-        missing = [key for key in ("X", "y", "image_shape") if key not in data]
-        if missing:
+    data = read_npz(path, ("X", "y", "image_shape"), optional=("value_range",))
+    X, y = data["X"], data["y"]
+    if X.dtype.kind not in "biuf" or X.ndim != 2:
+        raise UsageError(
+            f"{path}: X must be numbers of shape (n_samples, n_pixels), images "
+            f"stored flat; got dtype {X.dtype} and shape {X.shape}"
+        )
+    if not np.isfinite(X).all():
+        raise UsageError(
+            f"{path}: X holds {int((~np.isfinite(X)).sum())} NaN or infinite values"
+        )
+    if y.dtype.kind not in "biu" or y.shape != (len(X),):
+        raise UsageError(
+            f"{path}: y must be one integer class label per row of X, shape "
+            f"({len(X)},); got dtype {y.dtype} and shape {y.shape} (text labels "
+            "are not supported: number the classes, as --target-class names one "
+            "by its integer)"
+        )
+    shape = data["image_shape"]
+    if (
+        shape.dtype.kind not in "iu"
+        or shape.ndim != 1
+        or len(shape) not in (2, 3)
+        or (shape < 1).any()
+    ):
+        raise UsageError(
+            f"{path}: image_shape must be 2 or 3 positive integers, e.g. [28, 28] "
+            f"or [32, 32, 3]; got {shape.tolist()!r}"
+        )
+    image_shape = tuple(int(size) for size in shape)
+    if int(np.prod(image_shape)) != X.shape[1]:
+        raise UsageError(
+            f"{path}: image_shape {list(image_shape)} holds "
+            f"{int(np.prod(image_shape))} pixels but X has {X.shape[1]} columns"
+        )
+    value_range = (0.0, 1.0)
+    if "value_range" in data:
+        bounds = data["value_range"]
+        if (
+            bounds.dtype.kind not in "biuf"
+            or bounds.shape != (2,)
+            or not np.isfinite(bounds).all()
+            or not bounds[0] < bounds[1]
+        ):
             raise UsageError(
-                f"{path} lacks the array(s) {missing}; it needs X, y and image_shape"
+                f"{path}: value_range must be two finite numbers [low, high] with "
+                f"low < high; got {bounds.tolist()!r}"
             )
-        value_range = tuple(data["value_range"]) if "value_range" in data else (0, 1)
-        image_shape = tuple(int(size) for size in data["image_shape"])
-        return data["X"], data["y"], image_shape, value_range
+        value_range = (float(bounds[0]), float(bounds[1]))
+    return X, y, image_shape, value_range
+
+
+def load_digits_labels():
+    from sklearn.datasets import load_digits
+
+    return load_digits().target
 
 
 def compute_study(args):
     from ..spurious import run_spurious_study, summarize_spurious_study
 
-    if min(args.n_examples) < 0:
-        raise UsageError("--n-examples must be counts >= 0")
     start = time.perf_counter()
     dataset = _load_dataset(args.dataset)
+    labels = np.unique(load_digits_labels() if dataset == "digits" else dataset[1])
+    if args.target_class not in labels:
+        raise UsageError(
+            f"--target-class {args.target_class} is not a class of "
+            f"{args.dataset}; its classes are {labels.tolist()}"
+        )
     try:
         raw = run_spurious_study(
             dataset,
             patterns=tuple(args.patterns),
-            n_examples=tuple(sorted(set(args.n_examples))),
+            n_examples=tuple(sorted(args.n_examples)),
             models=tuple(args.models),
             target_class=args.target_class,
             n_seeds=args.seeds,
@@ -193,7 +228,8 @@ def render_table(results):
 
 def run(args):
     """Run ``skcorr spurious`` with parsed arguments; return the exit code."""
-    check_output_path(args.output)
+    inputs = [] if args.dataset == "digits" else [args.dataset]
+    check_output_path(args.output, inputs=inputs)
     results = compute_study(args)
     emit(args, results, table=render_table(results), csv_table=_summary_table(results))
     return 0

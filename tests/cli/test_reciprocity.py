@@ -66,7 +66,7 @@ def test_movielens_file_prints_scores_and_writes_flows_per_user(tmp_path, capsys
         (["--dataset", "movielens"], "--dataset movielens needs --data-file PATH"),
         (["--dataset", "ratings", "--data-file", "u.data"], "apply to --dataset movie"),
         (["--dataset", "diabetes", "--max-users", "5"], "apply to --dataset movielens"),
-        (["--dataset", "movielens", "--data-file", "{tmp}/none"], "No such file"),
+        (["--dataset", "movielens", "--data-file", "{tmp}/none"], "no such file"),
         (["--dataset", "movielens", "--data-file", "{tmp}/bad"], "line 2: expected 4"),
         (["--dataset", "movielens", "--max-users", "0"], "must be at least 1"),
     ],
