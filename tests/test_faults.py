@@ -130,13 +130,17 @@ def test_a_failing_loky_worker_is_named_and_spares_the_cache(tmp_path):
         ):
             _ensemble(markers, memory=memory, n_jobs=2).fit(X, y)
     finished = {int(path.name.split("-")[1]) for path in _fits(markers)}
-    assert cursed not in finished and finished  # others finished and were cached
+    assert cursed not in finished and finished  # others finished
+    # A worker stopped by the failure may have fitted its member (its marker is
+    # written) without storing the result yet: count what the cache holds.
+    cached = len(list((tmp_path / "cache").rglob("output.pkl")))
+    assert 1 <= cached <= len(finished)
 
     (markers / f"fail-{cursed}").unlink()
     before = len(_fits(markers))
     _ensemble(markers, memory=memory, n_jobs=2).fit(X, y)
     refitted = len(_fits(markers)) - before
-    assert refitted == 5 - len(finished)  # the cache of finished members held
+    assert refitted == 5 - cached  # the cache of finished members held
 
 
 # ---------------------------------------------------------- saved results

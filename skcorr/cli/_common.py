@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils.parameters import SEED_RANGE
+
 SKLEARN_DATASETS = {
     "digits": "load_digits",
     "breast_cancer": "load_breast_cancer",
@@ -35,8 +37,7 @@ SKLEARN_DATASETS = {
     "diabetes": "load_diabetes",
 }
 FORMATS = ("table", "json", "csv")
-TASKS = ("auto", "classification", "regression")
-MAX_SEED = 2**32 - 1  # numpy's RandomState takes seeds in [0, 2**32 - 1]
+MAX_SEED = SEED_RANGE[1]  # numpy's RandomState takes seeds in [0, 2**32 - 1]
 
 
 class UsageError(ValueError):
@@ -550,6 +551,15 @@ def read_npz(path, required, optional=(), option="--dataset"):
     # The file is opened here, not by np.load: np.load leaks its handle when a
     # file starts like a zip archive but is not one.
     with handle:
+        magic = handle.read(6)
+        handle.seek(0)
+        # A .npz is a zip archive, a .npy starts with its magic string; np.load
+        # would try to read anything else as a pickle and say so.
+        if not (magic.startswith(b"PK") or magic == b"\x93NUMPY"):
+            raise UsageError(
+                f"{option}: {path} is not a .npz archive (it does not start like "
+                "one); save the arrays with np.savez"
+            )
         try:
             archive = np.load(handle, allow_pickle=False)
         except errors as exc:

@@ -7,9 +7,9 @@ import time
 import numpy as np
 
 from ..utils.interrupts import reraise_interrupt
+from ..utils.validation import TASKS
 from ._common import (
     SKLEARN_DATASETS,
-    TASKS,
     UsageError,
     add_output_options,
     add_run_options,

@@ -15,7 +15,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils.seeding import MAX_SEED, seeded_estimator, seeded_randomness
-from ..utils.validation import check_same_index
+from ..utils.validation import check_missing_labels, check_same_index
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
 from ._recording import is_skorch_net, record_dynamics
 from ._registry import (
@@ -24,7 +24,6 @@ from ._registry import (
     ENSEMBLE_SCORES,
     MODEL_SCORES,
 )
-from ._validation import check_missing_labels
 
 DEFAULT_SCORES = (
     "loss",

@@ -12,8 +12,7 @@ from sklearn.utils.validation import check_consistent_length
 
 from ..utils.interrupts import reraise_interrupt
 from ..utils.seeding import MAX_SEED, set_random_states
-from ..utils.validation import check_same_index
-from ._validation import check_missing_labels
+from ..utils.validation import check_missing_labels, check_same_index
 
 
 class DynamicsBuffer:

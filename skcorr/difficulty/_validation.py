@@ -6,24 +6,7 @@ import warnings
 
 import numpy as np
 
-from ..utils.validation import as_1d
-from ..utils.validation import check_labels as check_label_values
-
-
-def check_missing_labels(y, what="y"):
-    """``y`` as an array, refusing missing labels (None, NaN, ``pd.NA``, NaT)
-    and labels of mixed types, never coercing them."""
-    original = y if isinstance(y, list | tuple) else None
-    array = np.asarray(y)
-    if array.dtype.kind == "f" and np.isnan(array).any():
-        missing = np.isnan(array)
-        raise ValueError(
-            f"{what} contains NaN labels ({int(missing.sum())} missing value(s), "
-            f"the first at row {int(np.argwhere(missing)[0][0])}): skcorr "
-            "neither drops nor imputes labels; remove those rows or fill in "
-            "their labels first."
-        )
-    return check_label_values(array, what, original=original)
+from ..utils.validation import as_1d, check_missing_labels
 
 
 def check_labels(y, n_samples=None, n_classes=None):

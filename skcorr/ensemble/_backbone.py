@@ -24,8 +24,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils.interrupts import reraise_interrupt
+from ..utils.parameters import RANDOM_STATE_CONSTRAINT, IntervalNotBool
 from ..utils.seeding import MAX_SEED, seeded_randomness
-from ._validation import RANDOM_STATE_CONSTRAINT, IntervalNotBool
 
 
 def torch_backbone_available():

@@ -25,13 +25,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ..utils.seeding import MAX_SEED
-from ._fitting import fit_member, subset_columns
-from ._validation import (
+from ..utils.parameters import (
     N_JOBS_CONSTRAINT,
     RANDOM_STATE_CONSTRAINT,
     IntervalNotBool,
+)
+from ..utils.seeding import MAX_SEED
+from ..utils.validation import check_same_index
+from ._fitting import fit_member, subset_columns
+from ._validation import (
     blas_single_thread,
+    check_classifier_labels,
     check_fit_sample_weight,
     check_member_kinds,
     member_threads,
@@ -185,7 +189,9 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
             "accept_sparse": ["csr", "csc"] if tags.sparse else False,
         }
 
-    def _validate_training_data(self, X, y, **kwargs):
+    def _validate_training_data(self, X, y, sample_weight=None, **kwargs):
+        # Rows are paired by position; pandas inputs must not say otherwise.
+        check_same_index(X=X, y=y, sample_weight=sample_weight)
         return validate_data(
             self, X, y, **self._input_format(), **kwargs
         )
@@ -330,7 +336,8 @@ class BaseEnsembleClassifier(ClassifierMixin, BaseMemberEnsemble):
 
     def _fit_classifier(self, X, y, sample_weight, fit_params):
         check_member_kinds(self, self._named_templates(), "classifier")
-        X, y = self._validate_training_data(X, y)
+        check_classifier_labels(y)
+        X, y = self._validate_training_data(X, y, sample_weight)
         check_classification_targets(y)
         if np.ndim(y) != 1:
             raise ValueError(
@@ -425,7 +432,7 @@ class BaseEnsembleRegressor(RegressorMixin, BaseMemberEnsemble):
 
     def _fit_regressor(self, X, y, sample_weight, fit_params):
         check_member_kinds(self, self._named_templates(), "regressor")
-        X, y = self._validate_training_data(X, y, y_numeric=True)
+        X, y = self._validate_training_data(X, y, sample_weight, y_numeric=True)
         if np.ndim(y) != 1:
             raise ValueError(
                 f"{type(self).__name__} supports a single target; got y of shape "

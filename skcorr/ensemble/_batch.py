@@ -11,12 +11,14 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _num_samples, check_memory, indexable
 
+from ..utils.parameters import check_n_jobs
+from ..utils.validation import check_same_index
 from ._fitting import fit_member
 from ._validation import (
     _listing,
     blas_single_thread,
+    check_classifier_labels,
     check_instances,
-    check_n_jobs,
     check_seeds,
     estimator_kind,
     member_threads,
@@ -283,6 +285,9 @@ def evaluate_batch(
     seed_list = check_seeds(seeds)
     check_n_jobs(n_jobs, "evaluate_batch")
     _check_cv_and_y(cv, y)
+    check_same_index(X=X, y=y)  # rows are paired by position
+    if kind == "classifier" and y is not None:
+        check_classifier_labels(y)
     X, y = indexable(X, y)
     cv = check_cv(cv, y, classifier=kind == "classifier")
     splits = _check_splits(list(cv.split(X, y)), _num_samples(X))

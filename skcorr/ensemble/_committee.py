@@ -6,8 +6,8 @@ from sklearn.base import _fit_context
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import _BaseComposition
 
+from ..utils.parameters import IntervalNotBool
 from ._base import BaseEnsembleClassifier, BaseEnsembleRegressor, BaseMemberEnsemble
-from ._validation import IntervalNotBool
 
 
 class _CommitteeMixin(_BaseComposition):

@@ -42,10 +42,14 @@ from sklearn.utils._param_validation import StrOptions, validate_params
 from threadpoolctl import threadpool_limits
 
 from ..metrics import pairwise_error_correlation
+from ..utils.parameters import (
+    N_JOBS_CONSTRAINT,
+    RANDOM_STATE_CONSTRAINT,
+    IntervalNotBool,
+)
 from ._backbone import MLPBackbone, torch_backbone_available
 from ._committee import CommitteeClassifier, CommitteeRegressor
 from ._seed import SeedEnsembleClassifier, SeedEnsembleRegressor
-from ._validation import N_JOBS_CONSTRAINT, RANDOM_STATE_CONSTRAINT, IntervalNotBool
 
 SCENARIOS = ("seeds", "algorithms", "shared-data", "backbone")
 

@@ -6,9 +6,9 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import HasMethods, RealNotInt
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
+from ..utils.parameters import IntervalNotBool
 from ._base import BaseEnsembleClassifier, BaseEnsembleRegressor, BaseMemberEnsemble
 from ._sampling import draw_features, draw_rows
-from ._validation import IntervalNotBool
 
 # Bools are refused: True would be read as a count of 1 row or column.
 _COUNT_OR_FRACTION = [

@@ -8,59 +8,11 @@ from numbers import Integral, Real
 import numpy as np
 from joblib import parallel_config
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import Interval, InvalidParameterError
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import _check_sample_weight
 
-#: Seeds go to ``numpy.random.RandomState`` and to every nested
-#: ``random_state``, which take integers in ``[0, 2**32 - 1]``.
-SEED_RANGE = (0, 2**32 - 1)
-
-
-class IntervalNotBool(Interval):
-    """An :class:`~sklearn.utils._param_validation.Interval` that refuses bools.
-
-    ``True`` is an ``Integral`` (and a ``Real``) for Python, so a plain
-    ``Interval`` takes ``n_seeds=True`` as 1 and ``shared_fraction=True`` as 1.0;
-    this one reports it as an invalid parameter instead.
-    """
-
-    def is_satisfied_by(self, val):
-        if isinstance(val, bool | np.bool_):
-            return False
-        return super().is_satisfied_by(val)
-
-    def __str__(self):
-        return f"{super().__str__()} (not a bool)"
-
-
-#: ``random_state`` as scikit-learn takes it, without ``True``/``False``.
-RANDOM_STATE_CONSTRAINT = [
-    IntervalNotBool(Integral, *SEED_RANGE, closed="both"),
-    np.random.RandomState,
-    None,
-]
-
-#: ``n_jobs``: None or a non-zero int (negative counts from the number of CPUs).
-N_JOBS_CONSTRAINT = [
-    None,
-    IntervalNotBool(Integral, None, -1, closed="right"),
-    IntervalNotBool(Integral, 1, None, closed="left"),
-]
-
-
-def check_n_jobs(n_jobs, owner):
-    """Refuse ``n_jobs`` that joblib would misread (bool, float, 0)."""
-    if n_jobs is None:
-        return
-    if (
-        isinstance(n_jobs, bool | np.bool_)
-        or not isinstance(n_jobs, Integral)
-        or n_jobs == 0
-    ):
-        raise InvalidParameterError(
-            f"The 'n_jobs' parameter of {owner} must be None, a positive int (jobs "
-            f"run at once) or a negative int (-1: all CPUs); got {n_jobs!r}."
-        )
+from ..utils.parameters import SEED_RANGE
+from ..utils.validation import as_numeric, check_missing_labels
 
 
 def check_seeds(seeds):
@@ -176,9 +128,28 @@ def check_member_kinds(owner, named_estimators, kind):
         )
 
 
+def check_classifier_labels(y):
+    """Name None, NaN or ``pd.NA`` among a classifier's labels before fitting.
+
+    scikit-learn would report them as an "Unknown label type" or a NaN in
+    ``y``. Only object, float and string labels can hold them; other arrays
+    (and what is not 1-d) are left to ``validate_data``.
+    """
+    labels = y if isinstance(y, list | tuple) else np.asarray(y)
+    if np.asarray(labels).ndim == 1 and np.asarray(labels).dtype.kind in "OfU":
+        check_missing_labels(labels, "y")
+
+
 def check_fit_sample_weight(sample_weight, X):
-    """``sample_weight`` checked once, before any member sees it."""
+    """``sample_weight`` checked once, before any member sees it.
+
+    Strings are not parsed as numbers; booleans count as 0 and 1.
+    """
     try:
+        if not isinstance(sample_weight, Real):  # a scalar is one weight for all
+            sample_weight = as_numeric(
+                sample_weight, "sample_weight", allow_bool=True
+            )
         return _check_sample_weight(sample_weight, X, ensure_non_negative=True)
     except ValueError as exc:
         raise ValueError(

@@ -1,86 +1,15 @@
 """Self-influence, inflow and outflow of individuals, in linear time."""
 
-import numbers
 
 import numpy as np
 from sklearn.utils import Bunch
 
-from ..utils.validation import check_labels, check_same_index
+from ..utils.validation import (
+    as_numeric,
+    check_missing_labels,
+    check_same_index,
+)
 from ._base import BilinearInfluence
-
-
-def as_numeric(values, what, *, allow_bool=False):
-    """``values`` as a float64 array, refusing what would be coerced.
-
-    Strings (``"1.5"``), booleans (unless ``allow_bool``), complex numbers,
-    dates and objects that are not real numbers raise a ``ValueError``
-    naming ``what``: ``np.asarray(values, dtype=float)`` would turn them into
-    numbers silently. ``None`` and ``pd.NA`` in object arrays are reported as
-    missing values; NaN and inf are left for the caller to refuse.
-    """
-    if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):
-        values = values.to_numpy()
-    array = np.asarray(values)
-    kinds = "iuf" + ("b" if allow_bool else "")
-    if array.dtype.kind == "O":
-        flat = array.ravel()
-        missing = [i for i, v in enumerate(flat) if v is None or _is_na(v)]
-        if missing:
-            raise ValueError(
-                f"{what} contains {len(missing)} missing value(s) (None, NaN or "
-                f"pd.NA), the first at flat position {missing[0]}: {what} must "
-                "be numeric, with no missing values."
-            )
-        bad = [
-            v for v in flat
-            if isinstance(v, str | bytes)
-            or not isinstance(v, numbers.Real)
-            or (isinstance(v, bool | np.bool_) and not allow_bool)
-        ]
-        if bad:
-            raise ValueError(
-                f"{what} must be numeric; got {type(bad[0]).__name__} values "
-                f"such as {bad[0]!r}. Convert them to numbers yourself (skcorr "
-                "does not parse strings)."
-            )
-        return array.astype(np.float64)
-    if array.dtype.kind not in kinds:
-        hint = (
-            "booleans are not taken for numbers here: convert them with "
-            ".astype(float) if 0 and 1 are meant"
-            if array.dtype.kind == "b"
-            else "skcorr does not parse strings or other types: convert the "
-            "values to numbers yourself"
-        )
-        raise ValueError(f"{what} must be numeric; got dtype {array.dtype}: {hint}.")
-    return array.astype(np.float64, copy=False)
-
-
-def _is_na(value):
-    """``pd.NA``, ``pd.NaT`` or a float NaN, without importing pandas."""
-    return type(value).__name__ in ("NAType", "NaTType") or (
-        isinstance(value, float) and value != value
-    )
-
-
-def check_missing_labels(labels, what):
-    """``labels`` as an array, refusing missing values (None, NaN, ``pd.NA``,
-    NaT) and labels of mixed types (``1`` and ``"1"``), never coercing them.
-
-    Float NaN are reported here; the rest by
-    :func:`skcorr.utils.validation.check_labels`.
-    """
-    original = labels if isinstance(labels, list | tuple) else None
-    array = np.asarray(labels)
-    if array.dtype.kind == "f" and np.isnan(array).any():
-        missing = np.isnan(array)
-        first = int(np.argwhere(missing)[0][0])
-        raise ValueError(
-            f"{what} contains NaN labels ({int(missing.sum())} missing value(s), "
-            f"the first at row {first}): skcorr neither drops nor imputes "
-            "labels; remove those rows or fill in their labels first."
-        )
-    return check_labels(array, what, original=original)
 
 
 def _codes(labels, individuals, what):

@@ -14,8 +14,7 @@ import torch
 from sklearn.utils import check_random_state
 from torch.func import functional_call, grad, vmap
 
-from ..utils.validation import check_same_index
-from ._flows import check_missing_labels
+from ..utils.validation import check_missing_labels, check_same_index
 
 DEFAULT_BATCH_SIZE = 256
 

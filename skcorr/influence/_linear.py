@@ -12,9 +12,8 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from ..utils.validation import check_same_index
+from ..utils.validation import as_numeric, check_missing_labels, check_same_index
 from ._base import BilinearInfluence
-from ._flows import as_numeric, check_missing_labels
 
 SUPPORTED = (LinearRegression, Ridge, LogisticRegression)
 

@@ -9,7 +9,8 @@ from sklearn.metrics._scorer import _BaseScorer
 from sklearn.utils import check_random_state
 
 from ..exceptions import UndefinedCorrelationWarning
-from ._flows import _check_row_weights, as_numeric, influence_flows
+from ..utils.validation import as_numeric
+from ._flows import _check_row_weights, influence_flows
 
 METHODS = ("spearman", "pearson", "gap", "ratio")
 # A correlation over 2 individuals is +-1 whatever the flows; below 5, no

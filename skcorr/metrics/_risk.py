@@ -9,12 +9,8 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import Interval, validate_params
 
 from ..exceptions import UndefinedCorrelationWarning
-from ..utils.validation import (
-    check_errors,
-    check_not_bool,
-    check_same_index,
-    check_weights,
-)
+from ..utils.parameters import check_not_bool
+from ..utils.validation import check_errors, check_same_index, check_weights
 from ._errors import TASK_OPTIONS, compute_errors
 from ._moments import column_means, is_binary, row_blocks
 

@@ -9,7 +9,8 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ..exceptions import UndefinedCorrelationWarning
-from ..utils.validation import check_not_bool, labelled_matrix
+from ..utils.parameters import check_not_bool
+from ..utils.validation import labelled_matrix
 from ._errors import TASK_OPTIONS, compute_errors
 from ._pairwise import METHODS, pairwise_correlation_of_errors
 from ._score import off_diagonal

@@ -17,24 +17,19 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ..utils.interrupts import reraise_interrupt
+from ..utils.parameters import check_not_bool, check_random_seed
 from ..utils.seeding import fit_with_seed
 from ._score import spurious_score
-from ._validation import (
-    check_labels,
-    check_seed,
-    check_target_class,
-    reject_bool,
-    reject_image_arrays,
-)
+from ._validation import check_labels, check_target_class, reject_image_arrays
 
 
 def _check_numbers(owner, **params):
     """Bools pass sklearn's Interval constraints as 0 and 1: refuse them."""
     for name, value in params.items():
         if name == "random_state":
-            check_seed(value, owner=owner)
+            check_random_seed(value, owner=owner)
         else:
-            reject_bool(name, value, owner)
+            check_not_bool(owner, **{name: value})
 
 
 def _is_skorch_net(estimator):

@@ -17,11 +17,11 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils.interrupts import reraise_interrupt
+from ..utils.parameters import check_random_seed
 from ._transformer import check_pattern_fits
 from ._validation import (
     check_int,
     check_labels,
-    check_seed,
     check_target_against,
     check_target_class,
     reject_image_arrays,
@@ -33,7 +33,7 @@ def check_injection_params(n_examples, target_class, random_state, owner):
     target classes."""
     check_int(n_examples, "n_examples", low=0, owner=owner)
     check_target_class(target_class, owner=owner)
-    check_seed(random_state, owner=owner)
+    check_random_seed(random_state, owner=owner)
 
 
 def choose_spurious_indices(y, n_examples, target_class, random_state):

@@ -12,7 +12,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_array
 
-from ._validation import check_data_in_range, check_seed, check_value_range, is_bool
+from ..utils.parameters import check_random_seed, is_bool
+from ._validation import check_data_in_range, check_value_range
 
 #: Names of the patterns of the study, in the order of the paper.
 PATTERN_NAMES = ("S1", "S2", "S3", "R1", "R2", "R3", "core")
@@ -528,7 +529,7 @@ def make_pattern(
         raise ValueError(f"mode must be 'overwrite' or 'add'; got {mode!r}.")
     value_range = _check_value_range(value_range)
     image_shape = _check_image_shape(image_shape, channel_axis)
-    random_state = check_seed(random_state, owner="make_pattern")
+    random_state = check_random_seed(random_state, owner="make_pattern")
     high = 1.0 if value_range is None else value_range[1]
     span = 1.0 if value_range is None else value_range[1] - value_range[0]
     common = dict(value_range=value_range, channel_axis=channel_axis)

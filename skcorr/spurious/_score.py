@@ -10,12 +10,12 @@ from sklearn.utils import Bunch
 from sklearn.utils._param_validation import HasMethods, Interval, validate_params
 from sklearn.utils.validation import _check_sample_weight, check_array
 
+from ..utils.parameters import check_not_bool
 from ._patterns import SpuriousPattern
 from ._validation import (
     check_labels,
     check_target_against,
     check_target_class,
-    reject_bool,
     reject_image_arrays,
 )
 
@@ -96,7 +96,7 @@ def spurious_indicators(
     indicators : ndarray of shape (n_kept,), dtype float
     kept : ndarray of bool of shape (n_samples,)
     """
-    reject_bool("threshold", threshold)
+    check_not_bool("spurious_score", threshold=threshold)
     check_target_class(target_class)
     reject_image_arrays(X)
     X = check_array(X, dtype=[np.float64, np.float32], input_name="X")
@@ -313,7 +313,7 @@ def make_spurious_scorer(*, pattern, target_class, threshold=0.1, exclude_target
     >>> bool(test[0].mean() <= test[1].mean())
     True
     """
-    reject_bool("threshold", threshold, "make_spurious_scorer")
+    check_not_bool("make_spurious_scorer", threshold=threshold)
     check_target_class(target_class, "make_spurious_scorer")
     return SpuriousScorer(pattern, target_class, threshold, exclude_target)
 

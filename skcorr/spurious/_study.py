@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_array
 from threadpoolctl import threadpool_limits
 
 from ..utils.interrupts import reraise_interrupt
+from ..utils.parameters import check_random_seed, is_bool
 from ._injection import SpuriousInjectionClassifier
 from ._patterns import PATTERN_NAMES, _check_image_shape, make_pattern
 from ._score import _welch_greater, spurious_indicators
@@ -26,11 +27,9 @@ from ._validation import (
     check_data_in_range,
     check_int,
     check_labels,
-    check_seed,
     check_target_against,
     check_target_class,
     check_value_range,
-    is_bool,
     reject_image_arrays,
 )
 
@@ -156,7 +155,7 @@ def _check_study_args(patterns, n_examples, models, n_seeds, target_class, seed)
     if is_bool(n_seeds) or not isinstance(n_seeds, numbers.Integral) or n_seeds < 1:
         raise ValueError(f"n_seeds must be a positive int; got {n_seeds!r}.")
     check_target_class(target_class, "run_spurious_study")
-    check_seed(seed, owner="run_spurious_study")
+    check_random_seed(seed, owner="run_spurious_study")
     return patterns, n_examples, models
 
 

@@ -7,15 +7,14 @@ import warnings
 import numpy as np
 from sklearn.utils._param_validation import InvalidParameterError
 
+from ..utils.parameters import is_bool
+from ..utils.validation import check_missing_labels, is_missing_value
+
 # Values within this fraction of the range's width outside it count as inside:
 # float32 rounding of data scaled into [0, 1] (x / 255) lands within 1e-7.
 RANGE_TOLERANCE = 1e-6
 # Non-constant data spanning less than this fraction of value_range warns.
 NARROW_SPAN = 0.1
-
-
-def is_bool(value):
-    return isinstance(value, (bool, np.bool_))
 
 
 def check_int(value, name, *, low=0, owner=None):
@@ -32,36 +31,6 @@ def check_int(value, name, *, low=0, owner=None):
             f"The {name!r} parameter{where} must be an int >= {low}; got {value!r}."
         )
     return int(value)
-
-
-def reject_bool(name, value, owner=None):
-    """Refuse ``True``/``False`` for a numeric parameter (sklearn's Interval
-    constraints take them as 1 and 0)."""
-    if is_bool(value):
-        where = f" of {owner}" if owner else ""
-        raise InvalidParameterError(
-            f"The {name!r} parameter{where} must be a number, not the bool "
-            f"{value!r}."
-        )
-
-
-def check_seed(random_state, name="random_state", owner=None):
-    """None, an int in [0, 2**32 - 1] or a RandomState; bools refused."""
-    if random_state is None or isinstance(random_state, np.random.RandomState):
-        return random_state
-    where = f" of {owner}" if owner else ""
-    if is_bool(random_state) or not isinstance(random_state, numbers.Integral):
-        raise InvalidParameterError(
-            f"The {name!r} parameter{where} must be None, an int in [0, 2**32 - 1] "
-            f"or a numpy RandomState; got {random_state!r} "
-            f"({type(random_state).__name__})."
-        )
-    if not 0 <= random_state <= np.iinfo(np.uint32).max:
-        raise InvalidParameterError(
-            f"The {name!r} parameter{where} must be an int in [0, 2**32 - 1] "
-            f"(a numpy seed); got {random_state!r}."
-        )
-    return int(random_state)
 
 
 def check_value_range(value_range):
@@ -144,17 +113,9 @@ def reject_image_arrays(X, input_name="X"):
         )
 
 
-def _is_missing(value):
-    if value is None:
-        return True
-    if isinstance(value, (float, np.floating)) and np.isnan(value):
-        return True
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
 def check_labels(y, input_name="y"):
     """``y`` as a 1-D array of labels; a single column is flattened; missing
-    labels (None, NaN, pd.NA) and bad shapes raise ValueError."""
+    labels (None, NaN, pd.NA), mixed types and bad shapes raise ValueError."""
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y.ravel()
@@ -163,23 +124,9 @@ def check_labels(y, input_name="y"):
             f"{input_name} must be one-dimensional labels of shape (n_samples,); "
             f"got shape {y.shape}."
         )
-    if y.dtype.kind == "f":
-        missing = np.flatnonzero(np.isnan(y))
-        shown = "NaN"
-    elif y.dtype.kind == "O":
-        flags = np.fromiter((_is_missing(v) for v in y), dtype=bool, count=y.size)
-        missing = np.flatnonzero(flags)
-        shown = repr(y[missing[0]]) if missing.size else ""
-    else:
-        missing = np.empty(0, dtype=np.intp)
-    if missing.size:
-        raise ValueError(
-            f"{input_name} has {missing.size} missing label(s) ({shown} at row "
-            f"{int(missing[0])}"
-            f"{' and others' if missing.size > 1 else ''}); drop those rows or "
-            "give them their class."
-        )
-    return y
+    if y.dtype.kind not in "OfU":  # no missing value to name; the rest is
+        return y  # validate_data's (complex data, for one)
+    return check_missing_labels(y, input_name)
 
 
 def check_target_class(target_class, owner=None):
@@ -190,7 +137,7 @@ def check_target_class(target_class, owner=None):
             f"The 'target_class' parameter{where} must be one label (a scalar such "
             f"as 0 or 'cat'); got {target_class!r}."
         )
-    if _is_missing(target_class):
+    if is_missing_value(target_class):
         raise InvalidParameterError(
             f"The 'target_class' parameter{where} is missing ({target_class!r}); "
             "pass the label of the class to patch."

@@ -12,10 +12,12 @@ a fit, then restores them. Torch is imported only when a skorch net is given.
 import random
 import sys
 import threading
+import warnings
 from contextlib import contextmanager
 
 import numpy as np
 
+from ..exceptions import SharedInitialWeightsWarning
 from .interrupts import reraise_interrupt
 
 MAX_SEED = np.iinfo(np.int32).max
@@ -219,7 +221,46 @@ def seeded_estimator(estimator, seed):
     >>> tree.random_state, needs_global_seed
     (5, False)
     """
-    return set_random_states(estimator, seed), contains_skorch_net(estimator)
+    has_net = contains_skorch_net(estimator)
+    if has_net:
+        warn_shared_initial_weights(estimator)
+    return set_random_states(estimator, seed), has_net
+
+
+def warn_shared_initial_weights(estimator):
+    """Warn when a skorch net in ``estimator`` holds its module as an instance.
+
+    skorch keeps a module instance as it is (it re-initialises only a module
+    class), so every seed would start from the same weights: a
+    :class:`~skcorr.exceptions.SharedInitialWeightsWarning` says so, and says
+    the runs are identical when the training batches are not shuffled either.
+    """
+    import torch
+
+    net_class = _skorch_net_class()
+    for net in _nested_objects(estimator):
+        if not isinstance(net, net_class) or not isinstance(
+            getattr(net, "module", None), torch.nn.Module
+        ):
+            continue
+        shuffled = net.get_params().get("iterator_train__shuffle", False)
+        consequence = (
+            "only the order of the training batches and dropout follow the seed"
+            if shuffled
+            else "and its training batches are not shuffled "
+            "(iterator_train__shuffle=False), so every run is the same model"
+        )
+        warnings.warn(
+            f"The skorch net's module is an instance ({type(net.module).__name__}"
+            "(...)), which skorch does not re-initialise: every seed starts from "
+            f"the same initial weights, {consequence}. Pass the module class "
+            "(with its arguments as module__* parameters) for seed-dependent "
+            "initial weights, or keep the instance if shared initial weights "
+            "are meant.",
+            SharedInitialWeightsWarning,
+            stacklevel=4,
+        )
+        return
 
 
 def fit_with_seed(estimator, seed, X, y=None, **fit_params):

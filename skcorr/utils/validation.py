@@ -4,16 +4,18 @@ Besides the checks of the metrics (:func:`check_predictions`,
 :func:`check_errors`, :func:`check_weights`), a few helpers are meant for every
 subpackage: :func:`check_same_index` (pandas inputs paired by position must not
 carry different indexes), :func:`check_unique_names` (no duplicated model
-names), :func:`check_labels` (no missing or mixed-type labels) and
-:func:`check_not_bool` (``True`` is not a count).
+names), :func:`check_labels` and :func:`check_missing_labels` (no missing or
+mixed-type labels) and :func:`as_numeric` (no strings parsed as numbers).
+Checks of parameters (seeds, ``n_jobs``, bools given as counts) live in
+:mod:`skcorr.utils.parameters`.
 """
 
+import numbers
 import sys
 import warnings
 from numbers import Number
 
 import numpy as np
-from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import _check_sample_weight, check_consistent_length
 
@@ -169,35 +171,6 @@ def check_same_index(**arrays):
         )
 
 
-def check_not_bool(function_name, **params):
-    """Refuse ``True``/``False`` given for a numeric parameter.
-
-    ``bool`` is a subclass of ``int`` in Python, so the ``Interval(Integral,
-    ...)`` constraints of ``validate_params`` accept ``k=True`` as ``k=1``;
-    call this for parameters that are counts or amounts.
-
-    Raises
-    ------
-    sklearn.utils._param_validation.InvalidParameterError
-        A ``ValueError`` and ``TypeError``, in scikit-learn's wording.
-
-    Examples
-    --------
-    >>> from skcorr.utils.validation import check_not_bool
-    >>> check_not_bool("joint_failure_rate", k=2)
-    >>> check_not_bool("joint_failure_rate", k=True)
-    Traceback (most recent call last):
-    ...
-    sklearn.utils._param_validation.InvalidParameterError: The 'k' parameter ...
-    """
-    for name, value in params.items():
-        if isinstance(value, (bool, np.bool_)):
-            raise InvalidParameterError(
-                f"The {name!r} parameter of {function_name} must be a number, not "
-                f"a bool; got {value!r} instead."
-            )
-
-
 def _asarray(values, name):
     try:
         return np.asarray(values)
@@ -274,6 +247,111 @@ def _missing_mask(array):
 
 def _type_name(value):
     return type(value).__name__
+
+
+def as_numeric(values, what, *, allow_bool=False):
+    """``values`` as a float64 array, refusing what would be coerced.
+
+    Strings (``"1.5"``), booleans (unless ``allow_bool``), complex numbers,
+    dates and objects that are not real numbers raise a ``ValueError``
+    naming ``what``: ``np.asarray(values, dtype=float)`` would turn them into
+    numbers silently. ``None`` and ``pd.NA`` in object arrays are reported as
+    missing values; NaN and inf are left for the caller to refuse.
+
+    Examples
+    --------
+    >>> from skcorr.utils.validation import as_numeric
+    >>> as_numeric([1, 2.5], "flows")
+    array([1. , 2.5])
+    >>> as_numeric(["1", "2"], "flows")
+    Traceback (most recent call last):
+    ...
+    ValueError: flows must be numeric; got dtype <U1: skcorr does not parse strings...
+    """
+    if hasattr(values, "to_numpy") and not isinstance(values, np.ndarray):
+        values = values.to_numpy()
+    array = np.asarray(values)
+    kinds = "iuf" + ("b" if allow_bool else "")
+    if array.dtype.kind == "O":
+        flat = array.ravel()
+        missing = [i for i, v in enumerate(flat) if is_missing_value(v)]
+        if missing:
+            raise ValueError(
+                f"{what} contains {len(missing)} missing value(s) (None, NaN or "
+                f"pd.NA), the first at flat position {missing[0]}: {what} must "
+                "be numeric, with no missing values."
+            )
+        bad = [
+            v for v in flat
+            if isinstance(v, str | bytes)
+            or not isinstance(v, numbers.Real)
+            or (isinstance(v, bool | np.bool_) and not allow_bool)
+        ]
+        if bad:
+            raise ValueError(
+                f"{what} must be numeric; got {type(bad[0]).__name__} values "
+                f"such as {bad[0]!r}. Convert them to numbers yourself (skcorr "
+                "does not parse strings)."
+            )
+        return array.astype(np.float64)
+    if array.dtype.kind not in kinds:
+        hint = (
+            "booleans are not taken for numbers here: convert them with "
+            ".astype(float) if 0 and 1 are meant"
+            if array.dtype.kind == "b"
+            else "skcorr does not parse strings or other types: convert the "
+            "values to numbers yourself"
+        )
+        raise ValueError(f"{what} must be numeric; got dtype {array.dtype}: {hint}.")
+    return array.astype(np.float64, copy=False)
+
+
+def is_missing_value(value):
+    """Whether one value is missing: None, a float NaN, ``pd.NA`` or ``NaT``.
+
+    Pandas is not imported.
+
+    Examples
+    --------
+    >>> from skcorr.utils.validation import is_missing_value
+    >>> is_missing_value(None), is_missing_value(float("nan")), is_missing_value(0)
+    (True, True, False)
+    """
+    if value is None:
+        return True
+    if isinstance(value, float | np.floating) and value != value:
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
+def check_missing_labels(labels, what):
+    """``labels`` as an array, refusing missing values (None, NaN, ``pd.NA``,
+    NaT) and labels of mixed types (``1`` and ``"1"``), never coercing them.
+
+    Float NaN are reported here; the rest by :func:`check_labels`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skcorr.utils.validation import check_missing_labels
+    >>> check_missing_labels([0, 1, 1], "y")
+    array([0, 1, 1])
+    >>> check_missing_labels(np.array([0.0, np.nan]), "y")
+    Traceback (most recent call last):
+    ...
+    ValueError: y contains NaN labels (1 missing value(s), the first at row 1)...
+    """
+    original = labels if isinstance(labels, list | tuple) else None
+    array = np.asarray(labels)
+    if array.dtype.kind == "f" and np.isnan(array).any():
+        missing = np.isnan(array)
+        first = int(np.argwhere(missing)[0][0])
+        raise ValueError(
+            f"{what} contains NaN labels ({int(missing.sum())} missing value(s), "
+            f"the first at row {first}): skcorr neither drops nor imputes "
+            "labels; remove those rows or fill in their labels first."
+        )
+    return check_labels(array, what, original=original)
 
 
 def check_labels(values, name="y_true", original=None):
@@ -671,14 +749,17 @@ def check_errors(errors, *, min_models=1):
 def check_weights(sample_weight, n_samples):
     """Validate sample weights and normalise them to sum to one (or None).
 
-    NaN, inf and negative weights, weights of another length and weights that
-    are all zero are refused (scikit-learn's ``_check_sample_weight``). The
+    Strings are refused, never parsed (booleans count as 0 and 1); NaN, inf and
+    negative weights, weights of another length and weights that are all zero
+    are refused (scikit-learn's ``_check_sample_weight``). The
     weights are divided by their largest value before they are summed, so that
     finite weights whose sum would overflow (``1e308`` each) are normalised
     exactly as their ratios say.
     """
     if sample_weight is None:
         return None
+    if not isinstance(sample_weight, numbers.Real):  # a scalar weighs all alike
+        sample_weight = as_numeric(sample_weight, "sample_weight", allow_bool=True)
     weights = _check_sample_weight(
         sample_weight, np.empty(n_samples), dtype=np.float64, ensure_non_negative=True
     )

@@ -446,7 +446,10 @@ def _npz(path, **arrays):
 @pytest.mark.parametrize(
     "make, message",
     [
-        (lambda p: p.write_bytes(b"not a zip file"), "is not a readable .npz file"),
+        (
+            lambda p: p.write_bytes(b"not a zip file"),
+            "is not a .npz archive (it does not start like one)",
+        ),
         (
             lambda p: p.write_bytes(b"PK\x03\x04broken"),
             "is not a readable .npz file",

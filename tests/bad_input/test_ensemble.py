@@ -294,6 +294,9 @@ BAD_WEIGHTS = [
     (np.zeros(N), "at least one non-zero.*not all zero"),
     (-1.0, "Negative values"),
     (["a"] * N, "sample_weight"),
+    # Strings that look like numbers are not parsed (they used to reach members).
+    (["1"] * N, "sample_weight must be numeric.*does not parse strings"),
+    (np.array([1.0, None] * (N // 2), dtype=object), "2? ?missing value"),
 ]
 
 
@@ -475,3 +478,49 @@ def test_thread_limits_are_restored_after_parallel_members():
             X, y).predict_all(X)
     after = [info["num_threads"] for info in threadpoolctl.threadpool_info()]
     assert after == before
+
+
+# ------------------------------------------------ indexes and missing labels
+def _frame_and_series(x_index, y_index):
+    pd = pytest.importorskip("pandas")
+    return pd.DataFrame(X, index=x_index), pd.Series(y, index=y_index)
+
+
+@pytest.mark.parametrize("fit", [
+    lambda Xf, ys: SeedEnsembleClassifier(TREE, n_seeds=2).fit(Xf, ys),
+    lambda Xf, ys: CommitteeClassifier([("t", TREE)]).fit(Xf, ys),
+    lambda Xf, ys: SeedEnsembleRegressor(DecisionTreeRegressor(), n_seeds=2).fit(
+        Xf, ys.astype(float)),
+    lambda Xf, ys: evaluate_batch({"t": TREE}, Xf, ys, seeds=1, cv=2),
+], ids=["seed clf", "committee", "seed reg", "batch"])
+def test_x_and_y_with_different_indexes_are_refused(fit):
+    Xf, ys = _frame_and_series(range(100, 100 + N), range(200, 200 + N))
+    with pytest.raises(ValueError, match=r"X and y carry different pandas indexes "
+                                         r"\(first difference at position 0: 100 in X,"
+                                         r" 200 in y\)"):
+        fit(Xf, ys)
+    # A default RangeIndex on one side carries no information: paired by position.
+    Xf, ys = _frame_and_series(range(100, 100 + N), None)
+    fit(Xf, ys)
+
+
+def test_sample_weight_with_another_index_is_refused():
+    pd = pytest.importorskip("pandas")
+    Xf = pd.DataFrame(X, index=range(100, 100 + N))
+    weight = pd.Series(np.ones(N), index=range(300, 300 + N))
+    with pytest.raises(ValueError, match="X and sample_weight carry different"):
+        SeedEnsembleClassifier(TREE, n_seeds=2).fit(Xf, y, sample_weight=weight)
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, "pd.NA"])
+@pytest.mark.parametrize("fit", [
+    lambda labels: SeedEnsembleClassifier(TREE, n_seeds=2).fit(X, labels),
+    lambda labels: CommitteeClassifier([("t", TREE)]).fit(X, labels),
+    lambda labels: evaluate_batch({"t": TREE}, X, labels, seeds=1, cv=2),
+], ids=["seed clf", "committee", "batch"])
+def test_missing_labels_are_named_not_an_unknown_label_type(fit, missing):
+    pd = pytest.importorskip("pandas")
+    labels = np.array(["a", "b"], dtype=object)[y]
+    labels[7] = pd.NA if missing == "pd.NA" else missing
+    with pytest.raises(ValueError, match=r"y contains 1 missing value.*rows \[7\]"):
+        fit(labels)

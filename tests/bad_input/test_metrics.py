@@ -328,6 +328,9 @@ def test_weights_are_rescaled_not_distorted():
     (np.r_[np.nan, np.ones(N - 1)], "sample_weight contains NaN"),
     (np.r_[np.inf, np.ones(N - 1)], "sample_weight contains infinity"),
     (np.r_[-1.0, np.ones(N - 1)], "Negative values"),
+    # Numbers written as text are not parsed (they used to weigh as numbers).
+    (["1"] * N, "sample_weight must be numeric.*does not parse strings"),
+    (np.array([1.0, None] * (N // 2), dtype=object), "missing value"),
 ])
 def test_bad_weights_are_refused(name, weights, match):
     with pytest.raises(ValueError, match=match):

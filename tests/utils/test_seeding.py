@@ -4,6 +4,7 @@
 import random
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -97,3 +98,52 @@ def test_skorch_net_is_seeded_in_fit():
     other = fit_with_seed(clone(net), 4, X, y).predict_proba(X)
     np.testing.assert_array_equal(first, second)
     assert not np.array_equal(first, other)
+
+
+def _tiny_net(module, **params):
+    torch = pytest.importorskip("torch")
+    skorch = pytest.importorskip("skorch")
+    return skorch.NeuralNetClassifier(
+        module, criterion=torch.nn.CrossEntropyLoss, max_epochs=2, batch_size=8,
+        train_split=None, verbose=0, **params,
+    )
+
+
+def test_a_module_instance_without_shuffling_warns_that_seeds_change_nothing():
+    torch = pytest.importorskip("torch")
+    from skcorr.exceptions import SharedInitialWeightsWarning
+
+    X, y = make_classification(n_samples=40, n_features=5, random_state=0)
+    X = X.astype(np.float32)
+    net = _tiny_net(torch.nn.Sequential(torch.nn.Linear(5, 2)))
+    with pytest.warns(SharedInitialWeightsWarning, match="every run is the same model"):
+        first = fit_with_seed(clone(net), 1, X, y).predict_proba(X)
+    with pytest.warns(SharedInitialWeightsWarning):
+        second = fit_with_seed(clone(net), 2, X, y).predict_proba(X)
+    # The oracle of the warning: two seeds, one model.
+    np.testing.assert_array_equal(first, second)
+    shuffled = _tiny_net(torch.nn.Sequential(torch.nn.Linear(5, 2)),
+                         iterator_train__shuffle=True)
+    with pytest.warns(SharedInitialWeightsWarning, match="only the order of the"):
+        fit_with_seed(clone(shuffled), 1, X, y)
+
+
+def test_a_module_class_gives_each_seed_its_own_weights_without_a_warning():
+    torch = pytest.importorskip("torch")
+
+    class Linear(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(5, 2)
+
+        def forward(self, X):
+            return self.layer(X)
+
+    X, y = make_classification(n_samples=40, n_features=5, random_state=0)
+    X = X.astype(np.float32)
+    net = _tiny_net(Linear)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        first = fit_with_seed(clone(net), 1, X, y).predict_proba(X)
+        second = fit_with_seed(clone(net), 2, X, y).predict_proba(X)
+    assert not np.array_equal(first, second)
