@@ -8,6 +8,7 @@ from sklearn.metrics._scorer import _BaseScorer
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils.members import final_estimator, find_members
 from ._consistency import run_consistency
 from ._pointwise import accuracy as accuracy_score
 from ._pointwise import confidence, el2n, entropy, loss, margin, max_confidence
@@ -34,7 +35,12 @@ def _aggregate(values, sample_weight=None, *, aggregate="mean", quantile=0.5):
 
 class _DifficultyScorer(_BaseScorer):
     def __init__(self, score, sign, aggregate, quantile):
-        super().__init__(_aggregate, sign, {}, response_method="predict_proba")
+        # scikit-learn's multi-metric scorer looks the response method up on
+        # the estimator; an ExampleDifficulty (or a Pipeline ending in one)
+        # has no predict_proba, only fit. _score reads what it needs itself.
+        response = "predict_proba" if aggregate != "consistency" else (
+            "predict_proba", "fit")
+        super().__init__(_aggregate, sign, {}, response_method=response)
         self.score = score
         self.aggregate = aggregate
         self.quantile = quantile
@@ -56,7 +62,16 @@ class _DifficultyScorer(_BaseScorer):
                     "has nothing to weight. Score without it."
                 )
             return self._sign * _consistency(estimator, self.score)
-        proba = method_caller(estimator, "predict_proba", X)
+        if not hasattr(estimator, "predict_proba"):
+            raise TypeError(
+                f"{type(estimator).__name__} has no predict_proba: difficulty "
+                "scorers need a fitted classifier with probabilities (a skcorr "
+                "ensemble or a Pipeline ending in one needs voting='auto' (the "
+                "default) or 'soft')."
+            )
+        # Called directly: scikit-learn's response helper keeps only the
+        # positive column of a binary problem, and every column is needed.
+        proba = np.asarray(estimator.predict_proba(X))
         classes = getattr(estimator, "classes_", None)
         if classes is None:
             raise ValueError(
@@ -79,12 +94,20 @@ class _DifficultyScorer(_BaseScorer):
 
 
 def _consistency(estimator, score):
-    check_is_fitted(estimator, "scores_")
-    scores = getattr(estimator, "scores_", None)
+    # The ExampleDifficulty may be the last step of a Pipeline or the
+    # best_estimator_ of a fitted search.
+    try:
+        final, _ = find_members(estimator, "scores_", target_transform=False)
+    except TypeError:
+        final, _ = final_estimator(estimator)
+        check_is_fitted(final)  # an unfitted ExampleDifficulty: say fit it
+        final = None
+    scores = getattr(final, "scores_", None)
     if not isinstance(scores, dict):
         raise ValueError(
-            "aggregate='consistency' scores a fitted ExampleDifficulty; got "
-            f"{type(estimator).__name__}."
+            "aggregate='consistency' scores a fitted ExampleDifficulty (alone, "
+            "as the last step of a Pipeline or as the best_estimator_ of a "
+            f"search); got {type(estimator).__name__}."
         )
     if score not in scores:
         raise ValueError(
@@ -114,8 +137,10 @@ def make_difficulty_scorer(score="loss", *, aggregate="mean", quantile=0.5,
     classifier with ``predict_proba`` and returns the mean (or quantile) of
     the difficulty score (higher = harder, as in Kwok et al., 2024) of the
     held-out examples. With ``aggregate="consistency"`` it takes a fitted
-    :class:`ExampleDifficulty` and returns the mean Spearman correlation of
-    each run's training-set ``score`` with the mean of the other runs
+    :class:`ExampleDifficulty` (alone, as the last step of a Pipeline or as
+    the ``best_estimator_`` of a fitted search) and returns the mean Spearman
+    correlation of each run's training-set ``score`` with the mean of the
+    other runs
     (:func:`run_consistency`); ``X`` and ``y`` are then unused. It works in
     :class:`~sklearn.model_selection.GridSearchCV`,
     :func:`~sklearn.model_selection.cross_validate` and
@@ -141,6 +166,19 @@ def make_difficulty_scorer(score="loss", *, aggregate="mean", quantile=0.5,
     -------
     scorer : callable
         ``scorer(estimator, X, y, sample_weight=None) -> float``.
+
+    Raises
+    ------
+    TypeError
+        When called, for mean and quantile, on an estimator without
+        ``predict_proba`` (a skcorr ensemble, or a Pipeline ending in one,
+        needs ``voting="auto"`` (the default) or ``"soft"``).
+    ValueError
+        When called, for consistency, on an estimator holding no fitted
+        :class:`ExampleDifficulty` (alone, as the last step of a Pipeline or
+        as the ``best_estimator_`` of a fitted search), with ``sample_weight``,
+        or for a score it did not compute; for held-out labels not seen in
+        fit.
 
     Examples
     --------

@@ -154,11 +154,13 @@ def _check_correlated(n_individuals, method, stacklevel=3):
 
 
 def _final_step(estimator):
-    from sklearn.pipeline import Pipeline
+    """``(transform, final)``: the model at the bottom of (nested) Pipelines
+    and fitted searches, and a function of X applying the transformers
+    before it (the identity when there are none)."""
+    from ..utils.members import final_estimator, transform_along
 
-    if isinstance(estimator, Pipeline):
-        return estimator[:-1], estimator[-1]
-    return None, estimator
+    final, route = final_estimator(estimator)
+    return (lambda X: transform_along(route, X)), final
 
 
 def _influence_for(estimator, X, y, influence_params, sample_weight=None):
@@ -168,9 +170,8 @@ def _influence_for(estimator, X, y, influence_params, sample_weight=None):
 
     from ._linear import LinearInfluence
 
-    head, final = _final_step(estimator)
-    if head is not None:
-        X = head.transform(X)
+    transform, final = _final_step(estimator)
+    X = transform(X)
     if isinstance(final, LinearRegression | Ridge | LogisticRegression):
         influence = LinearInfluence(final, **influence_params)
         return influence.fit(X, y, sample_weight=sample_weight), X
@@ -246,8 +247,8 @@ class ReciprocityScorer(_BaseScorer):
             estimator, X[contributes], y[contributes], self.influence_params,
             sample_weight=given,
         )
-        head, _ = _final_step(estimator)
-        X_eval = X[~contributes] if head is None else head.transform(X[~contributes])
+        transform, _ = _final_step(estimator)
+        X_eval = transform(X[~contributes])
         flows = influence_flows(
             influence, X_model, y[contributes], groups=individual[contributes],
             X_eval=X_eval, y_eval=y[~contributes],
@@ -278,7 +279,8 @@ def make_reciprocity_scorer(
     skorch net fitted with a :class:`~skcorr.influence.TracInCheckpoints`
     callback (Pruthi et al., 2020), and compared by
     :func:`reciprocity_score`. A :class:`~sklearn.pipeline.Pipeline` ending in
-    one of these is scored on its transformed inputs.
+    one of these (nested pipelines too) is scored on its transformed inputs,
+    and a fitted search on its ``best_estimator_``.
 
     Parameters
     ----------

@@ -3,6 +3,7 @@
 from sklearn.metrics._scorer import _BaseScorer
 from sklearn.utils._param_validation import StrOptions, validate_params
 
+from ..utils.members import member_outputs
 from ..utils.validation import task_of_estimator
 from ._errors import TASK_OPTIONS
 from ._pairwise import METHODS
@@ -10,7 +11,8 @@ from ._score import AGGREGATES, correlation_score
 
 
 class _CorrelationScorer(_BaseScorer):
-    """Scorer reading every member through ``estimator.predict_all(X)``.
+    """Scorer reading every member through ``predict_all(X)`` of the ensemble
+    (alone or inside a Pipeline, search or TransformedTargetRegressor).
 
     It derives from scikit-learn's ``_BaseScorer`` so that the multi-metric
     scorer treats it as its own: it declares that it accepts ``sample_weight``
@@ -27,18 +29,13 @@ class _CorrelationScorer(_BaseScorer):
             ),
             kwargs=kwargs,
         )
-        predict_all = getattr(estimator, "predict_all", None)
-        if predict_all is None:
-            raise TypeError(
-                f"{type(estimator).__name__} has no predict_all: a correlation "
-                "scorer needs an estimator of many members, such as "
-                "skcorr.ensemble.SeedEnsembleClassifier or CommitteeRegressor."
-            )
-        Y_pred = predict_all(X, as_frame=False)
+        # The ensemble may sit in a Pipeline, a fitted search or a
+        # TransformedTargetRegressor: a TypeError names what is missing.
+        Y_pred, ensemble = member_outputs(estimator, X, "predict_all", as_frame=False)
         options = {**self._kwargs, **kwargs}
         if "task" in options:
             # The estimator knows what it is: no guess from the numbers needed.
-            options["task"] = task_of_estimator(estimator, options["task"])
+            options["task"] = task_of_estimator(ensemble, options["task"])
         return self._sign * self._score_func(y_true, Y_pred, **options)
 
     def __repr__(self):
@@ -62,8 +59,14 @@ def make_correlation_scorer(
     """Make a scorer of the error correlation among an ensemble's members.
 
     The scorer is called as ``scorer(estimator, X, y, sample_weight=None)``: it
-    reads each member's predictions through ``estimator.predict_all(X)`` and
-    returns :func:`skcorr.metrics.correlation_score` of them. Use it as
+    reads each member's predictions through ``predict_all(X)`` of the skcorr
+    ensemble and returns :func:`skcorr.metrics.correlation_score` of them. The
+    ensemble may be ``estimator`` itself or sit inside it: the last step of a
+    :class:`~sklearn.pipeline.Pipeline` (nested too; ``X`` goes through the
+    steps before it, ``pipeline[:-1].transform(X)``), the ``best_estimator_``
+    of a fitted search, or the regressor of a
+    :class:`~sklearn.compose.TransformedTargetRegressor` (each member's
+    predictions are brought back to the original targets). Use it as
     ``scoring=`` in :class:`~sklearn.model_selection.GridSearchCV`,
     :func:`~sklearn.model_selection.cross_validate` or
     :func:`~sklearn.model_selection.validation_curve`, alone or in a
@@ -94,6 +97,20 @@ def make_correlation_scorer(
         metadata routing enabled, request weights with
         ``scorer.set_score_request(sample_weight=True)``.
 
+    Raises
+    ------
+    TypeError
+        When called on an estimator that holds no fitted skcorr ensemble
+        (say a Pipeline ending in ``LogisticRegression``), naming the
+        estimators walked through and what is missing.
+
+    Notes
+    -----
+    scikit-learn's ``cross_validate`` and searches catch a scorer's error: with
+    their default ``error_score=np.nan`` they record NaN and emit a
+    ``UserWarning`` ("Scoring failed ...") that quotes the TypeError above;
+    pass ``error_score="raise"`` to have it raised.
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -109,7 +126,21 @@ def make_correlation_scorer(
     ...                          scoring=make_correlation_scorer("phi"))
     >>> scores.shape
     (3,)
+
+    In a Pipeline, the same numbers as the ensemble on the scaled data:
+
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> pipe = make_pipeline(StandardScaler(), ensemble)
+    >>> cross_val_score(pipe, X, y, cv=3,
+    ...                 scoring=make_correlation_scorer("phi")).shape
+    (3,)
     """
     sign = 1 if greater_is_better else -1
     kwargs = {"method": method, "aggregate": aggregate, "task": task}
-    return _CorrelationScorer(correlation_score, sign, kwargs, "predict_all")
+    # scikit-learn's multi-metric scorer looks the response method up on the
+    # outer estimator (a Pipeline has no predict_all); "predict" is the
+    # fallback it finds there. The scorer itself reads the members through
+    # member_outputs, never through this method.
+    return _CorrelationScorer(correlation_score, sign, kwargs,
+                              ("predict_all", "predict"))

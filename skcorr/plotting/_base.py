@@ -2,6 +2,8 @@
 
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 
+from ..utils.members import member_outputs
+
 
 def axes_or_new(ax, caller):
     """Return ``(ax, figure)``, creating a figure when ``ax`` is None."""
@@ -14,13 +16,8 @@ def axes_or_new(ax, caller):
 
 
 def member_predictions(estimator, X):
-    """``(Y_pred, names)`` of a fitted multi-model estimator (``predict_all``)."""
-    if not hasattr(estimator, "predict_all"):
-        raise TypeError(
-            f"{type(estimator).__name__} has no predict_all method: pass an "
-            "ensemble of skcorr.ensemble, or use from_predictions with the "
-            "predictions of each model."
-        )
-    Y_pred = estimator.predict_all(X)
-    names = getattr(estimator, "member_names_", None)
-    return Y_pred, None if names is None else list(names)
+    """``(Y_pred, names, ensemble)`` of a fitted skcorr ensemble, alone or
+    inside a Pipeline, a fitted search or a TransformedTargetRegressor."""
+    Y_pred, ensemble = member_outputs(estimator, X, "predict_all")
+    names = getattr(ensemble, "member_names_", None)
+    return Y_pred, None if names is None else list(names), ensemble

@@ -3,6 +3,7 @@ cartography map."""
 
 import numpy as np
 
+from ..utils.members import find_members
 from ._base import axes_or_new
 
 KINDS = ("distribution", "consistency", "cartography")
@@ -312,7 +313,9 @@ class DifficultyDisplay:
         Parameters
         ----------
         estimator : ExampleDifficulty
-            Fitted; its ``scores_`` are drawn.
+            Fitted; its ``scores_`` are drawn. It may be the last step of a
+            :class:`~sklearn.pipeline.Pipeline` or the ``best_estimator_`` of
+            a fitted search.
         kind : {"distribution", "consistency", "cartography"}, default="distribution"
         score : str or list of str, default=None
             See :meth:`plot`.
@@ -323,12 +326,20 @@ class DifficultyDisplay:
         Returns
         -------
         display : DifficultyDisplay
+
+        Raises
+        ------
+        TypeError
+            When ``estimator`` holds no fitted ExampleDifficulty (no
+            ``scores_``).
         """
-        if not hasattr(estimator, "scores_"):
+        try:
+            final, _ = find_members(estimator, "scores_", target_transform=False)
+        except TypeError as error:
             raise TypeError(
-                f"{type(estimator).__name__} has no scores_: pass a fitted "
-                "ExampleDifficulty, or use from_scores with your scores."
-            )
+                f"{error} Pass a fitted ExampleDifficulty (alone or as the last "
+                "step of a Pipeline), or use from_scores with your scores."
+            ) from None
         return cls.from_scores(
-            estimator.scores_, kind=kind, score=score, ax=ax, **plot_kwargs
+            final.scores_, kind=kind, score=score, ax=ax, **plot_kwargs
         )

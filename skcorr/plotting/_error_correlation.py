@@ -182,11 +182,21 @@ class ErrorCorrelationDisplay:
     ):
         """Plot the error correlation of the members of a fitted ensemble.
 
-        ``estimator`` has ``predict_all`` (every estimator of
-        :mod:`skcorr.ensemble`); its ``member_names_`` label the models.
+        ``estimator`` is an ensemble of :mod:`skcorr.ensemble` (it has
+        ``predict_all``; its ``member_names_`` label the models), or holds one:
+        the last step of a :class:`~sklearn.pipeline.Pipeline` (``X`` goes
+        through the steps before it), the ``best_estimator_`` of a fitted
+        search, the regressor of a
+        :class:`~sklearn.compose.TransformedTargetRegressor`.
+
+        Raises
+        ------
+        TypeError
+            When ``estimator`` holds no fitted skcorr ensemble; use
+            :meth:`from_predictions` with the predictions of each model.
         """
-        Y_pred, names = member_predictions(estimator, X)
-        task = task_of_estimator(estimator, task)
+        Y_pred, names, ensemble = member_predictions(estimator, X)
+        task = task_of_estimator(ensemble, task)
         return cls.from_predictions(
             y, Y_pred, method=method, task=task, model_names=names, ax=ax, **plot_kwargs
         )

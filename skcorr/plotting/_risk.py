@@ -127,9 +127,22 @@ class AggregatedRiskDisplay:
         ax=None,
         log_scale=True,
     ):
-        """Plot for the members of a fitted ensemble (``predict_all``)."""
-        Y_pred, _ = member_predictions(estimator, X)
-        task = task_of_estimator(estimator, task)
+        """Plot for the members of a fitted ensemble (``predict_all``).
+
+        The ensemble may sit inside ``estimator``: the last step of a
+        :class:`~sklearn.pipeline.Pipeline` (``X`` goes through the steps
+        before it), the ``best_estimator_`` of a fitted search, the regressor
+        of a :class:`~sklearn.compose.TransformedTargetRegressor`. ``name``
+        defaults to the class name of ``estimator``.
+
+        Raises
+        ------
+        TypeError
+            When ``estimator`` holds no fitted skcorr ensemble; use
+            :meth:`from_predictions` with the predictions of each model.
+        """
+        Y_pred, _, ensemble = member_predictions(estimator, X)
+        task = task_of_estimator(ensemble, task)
         if name is None:
             name = type(estimator).__name__
         return cls.from_predictions(
