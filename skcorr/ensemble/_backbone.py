@@ -24,6 +24,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils.interrupts import reraise_interrupt
+from ..utils.optional import require_torch, torch_available
 from ..utils.parameters import RANDOM_STATE_CONSTRAINT, IntervalNotBool
 from ..utils.seeding import MAX_SEED, seeded_randomness
 
@@ -41,12 +42,7 @@ def torch_backbone_available():
     >>> isinstance(torch_backbone_available(), bool)
     True
     """
-    try:
-        import skorch  # noqa: F401
-        import torch  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return torch_available()
 
 
 def _check_hidden_layer_sizes(hidden_layer_sizes):
@@ -174,7 +170,7 @@ class MLPBackbone(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         self : object
             Fitted.
         """
-        import torch
+        torch = require_torch(type(self).__name__)
         from skorch import NeuralNetClassifier
 
         sizes = _check_hidden_layer_sizes(self.hidden_layer_sizes)

@@ -32,7 +32,13 @@ from ..utils.parameters import (
 )
 from ..utils.seeding import MAX_SEED
 from ..utils.validation import check_same_index
-from ._fitting import fit_member, subset_columns
+from ._fitting import (
+    fit_member,
+    fit_member_for,
+    net_input,
+    received_member,
+    subset_columns,
+)
 from ._validation import (
     blas_single_thread,
     check_classifier_labels,
@@ -100,20 +106,47 @@ def _members_have(method):
 
 def _soft_voting_with_probabilities(ensemble):
     """``available_if`` check of ``predict_proba``: as in VotingClassifier, the
-    aggregated probabilities exist only when they make the prediction."""
-    if ensemble.voting != "soft":
+    aggregated probabilities exist only when they make the prediction, which
+    they do with ``voting="soft"`` and with ``"auto"`` (the default) whenever
+    every member has ``predict_proba``."""
+    if ensemble.voting == "hard":
         raise AttributeError(
-            f"{type(ensemble).__name__}.predict_proba is available with "
-            "voting='soft' only (with voting='hard' the prediction is a majority "
-            "vote, not the argmax of the mean probabilities); use predict_proba_all "
-            "for the members' probabilities."
+            f"{type(ensemble).__name__}.predict_proba is not available with "
+            "voting='hard' (the prediction is a majority vote, not the argmax of "
+            "the mean probabilities): use voting='auto' or 'soft', or "
+            "predict_proba_all for the members' probabilities."
         )
     return _members_have("predict_proba")(ensemble)
 
 
+def _resolved_voting(ensemble):
+    """``"soft"`` or ``"hard"``: what ``voting`` means for these members."""
+    if ensemble.voting != "auto":
+        return ensemble.voting
+    try:
+        _members_have("predict_proba")(ensemble)
+    except AttributeError:
+        return "hard"
+    return "soft"
+
+
+VOTING_DOC = """
+    voting : {"auto", "hard", "soft"}, default="auto"
+        Aggregated :meth:`predict`: ``"soft"`` is the class of highest mean
+        probability (then :meth:`predict_proba` is the members' mean
+        probabilities), ``"hard"`` the majority vote of the members' labels
+        (no :meth:`predict_proba`). ``"auto"`` follows
+        :class:`~sklearn.ensemble.BaggingClassifier`: soft when every member
+        has ``predict_proba``, hard otherwise, so that ``scoring="roc_auc"``
+        or ``"neg_log_loss"`` work out of the box.
+"""
+
+
 def _predict_member(estimator, X, features, method):
     with member_threads():
-        return getattr(estimator, method)(subset_columns(X, features))
+        return getattr(estimator, method)(
+            net_input(estimator, subset_columns(X, features))
+        )
 
 
 class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
@@ -213,9 +246,12 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
         if isinstance(memory, os.PathLike):
             memory = os.fspath(memory)
         fit = check_memory(memory).cache(fit_member, ignore=["member_name"])
+        caller_pid = os.getpid()
         with blas_single_thread():
             results = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-                delayed(fit)(
+                delayed(fit_member_for)(
+                    caller_pid,
+                    fit,
                     template,
                     seed,
                     X,
@@ -228,7 +264,7 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
                 for (name, template_name, template, seed), member_rows, member_features
                 in zip(plan, rows, features, strict=True)
             )
-        self.estimators_ = [fitted for fitted, _ in results]
+        self.estimators_ = [received_member(fitted) for fitted, _ in results]
         self.fit_times_ = np.array([seconds for _, seconds in results])
         self.seeds_ = np.array(seeds)
         self.member_names_ = [name for name, *_ in plan]
@@ -331,7 +367,7 @@ class BaseEnsembleClassifier(ClassifierMixin, BaseMemberEnsemble):
 
     _parameter_constraints: dict = {
         **BaseMemberEnsemble._parameter_constraints,
-        "voting": [StrOptions({"hard", "soft"})],
+        "voting": [StrOptions({"auto", "hard", "soft"})],
     }
 
     def _fit_classifier(self, X, y, sample_weight, fit_params):
@@ -350,9 +386,10 @@ class BaseEnsembleClassifier(ClassifierMixin, BaseMemberEnsemble):
         return self._fit_members(X, y, sample_weight, **fit_params)
 
     def predict(self, X):
-        """Aggregated prediction: majority vote (``voting="hard"``, ties go to the
-        first class in ``classes_``) or the class of highest mean probability
-        (``voting="soft"``).
+        """Aggregated prediction: the class of highest mean probability
+        (``voting="soft"``, and ``"auto"`` when every member has
+        ``predict_proba``) or a majority vote (``voting="hard"``, and ``"auto"``
+        otherwise; ties go to the first class in ``classes_``).
 
         Parameters
         ----------
@@ -362,7 +399,7 @@ class BaseEnsembleClassifier(ClassifierMixin, BaseMemberEnsemble):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        if self.voting == "soft":
+        if _resolved_voting(self) == "soft":
             proba = self.predict_proba(X)
             return self.classes_[np.argmax(proba, axis=1)]
         Y = self.predict_all(X, as_frame=False)
@@ -399,7 +436,13 @@ class BaseEnsembleClassifier(ClassifierMixin, BaseMemberEnsemble):
 
     @available_if(_soft_voting_with_probabilities)
     def predict_proba(self, X):
-        """Mean class probabilities over the members (``voting="soft"`` only).
+        """Mean class probabilities over the members, as
+        :class:`~sklearn.ensemble.BaggingClassifier` gives them.
+
+        Available when every member has ``predict_proba`` and ``voting`` is
+        ``"auto"`` (the default) or ``"soft"``; with ``voting="hard"`` the
+        prediction is a majority vote and :meth:`predict_proba_all` gives the
+        members' probabilities.
 
         Parameters
         ----------

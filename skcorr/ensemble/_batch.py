@@ -13,7 +13,7 @@ from sklearn.utils.validation import _num_samples, check_memory, indexable
 
 from ..utils.parameters import check_n_jobs
 from ..utils.validation import check_same_index
-from ._fitting import fit_member
+from ._fitting import fit_member, net_input
 from ._validation import (
     _listing,
     blas_single_thread,
@@ -28,6 +28,7 @@ from ._validation import (
 def _fit_and_score(fit, estimator, seed, X, y, train, test, scorer, member_name):
     fitted, fit_time = fit(estimator, seed, X, y, train, member_name=member_name)
     X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+    X_test = net_input(fitted, X_test)
     # Scored and predicted under fixed thread settings, like the fit, so the
     # numbers do not depend on the worker (see member_threads).
     with member_threads():

@@ -7,7 +7,12 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import _BaseComposition
 
 from ..utils.parameters import IntervalNotBool
-from ._base import BaseEnsembleClassifier, BaseEnsembleRegressor, BaseMemberEnsemble
+from ._base import (
+    VOTING_DOC,
+    BaseEnsembleClassifier,
+    BaseEnsembleRegressor,
+    BaseMemberEnsemble,
+)
 
 
 class _CommitteeMixin(_BaseComposition):
@@ -148,10 +153,7 @@ class CommitteeClassifier(_CommitteeMixin, BaseEnsembleClassifier):
     for :func:`skcorr.metrics.pairwise_error_correlation`.
 """
         + _SHARED_DOC
-        + """
-    voting : {"hard", "soft"}, default="hard"
-        Aggregated :meth:`predict`: majority vote or highest mean probability.
-"""
+        + VOTING_DOC
         + _ATTRIBUTES_DOC
         + """
     classes_ : ndarray of shape (n_classes,)
@@ -186,7 +188,7 @@ class CommitteeClassifier(_CommitteeMixin, BaseEnsembleClassifier):
         estimators,
         *,
         n_seeds=1,
-        voting="hard",
+        voting="auto",
         random_state=None,
         n_jobs=None,
         memory=None,

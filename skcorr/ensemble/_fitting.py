@@ -10,8 +10,18 @@ do not depend on how many threads the process running it has. With a
 way resumes without refitting the members that finished.
 """
 
+import io
+import os
+import pickle
+import sys
 from time import perf_counter
 
+import numpy as np
+
+try:  # joblib >= 1.6 depends on cloudpickle; older versions ship a copy
+    import cloudpickle
+except ImportError:  # pragma: no cover
+    from joblib.externals import cloudpickle
 from sklearn.base import clone
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_method_params
@@ -24,6 +34,22 @@ class MemberFitError(RuntimeError):
     """A member of an ensemble failed to fit; the message names it and its seed."""
 
 
+_TORCH_DTYPE_ERRORS = ("must have the same dtype", "expected scalar type")
+
+
+def _dtype_hint(exc):
+    """What to do when torch refused the dtype of the data."""
+    if not any(text in str(exc) for text in _TORCH_DTYPE_ERRORS):
+        return ""
+    return (
+        ". A skorch net computes in the dtype of its parameters (float32 by "
+        "default): skcorr casts float X given to a net itself, but not X that "
+        "earlier steps of a Pipeline produce; end those steps with "
+        "FunctionTransformer(numpy.float32), or cast integer X with "
+        "X.astype(numpy.float32)"
+    )
+
+
 def member_failure(exc, member_name, seed):
     """An exception of the same type as ``exc`` whose message names the member.
 
@@ -33,7 +59,7 @@ def member_failure(exc, member_name, seed):
     """
     message = (
         f"Member {member_name!r} (seed={seed}) failed to fit: "
-        f"{type(exc).__name__}: {exc}"
+        f"{type(exc).__name__}: {exc}{_dtype_hint(exc)}"
     )
     try:
         failure = type(exc)(message)
@@ -42,6 +68,122 @@ def member_failure(exc, member_name, seed):
     if str(failure) != message:
         return MemberFitError(message)
     return failure
+
+
+def _skorch_net_class():
+    """``skorch.NeuralNet`` when skorch is imported (a net cannot exist otherwise)."""
+    return getattr(sys.modules.get("skorch"), "NeuralNet", None)
+
+
+def net_input(estimator, X):
+    """``X`` in the floating dtype of the skorch net ``estimator``.
+
+    torch multiplies only tensors of one dtype, and scikit-learn's validation
+    hands over float64: a float array of another dtype than the net's
+    parameters (those of its fitted module or module instance, else torch's
+    default dtype, float32 unless changed) is cast to it, as every skorch user
+    does by hand. Integer and
+    boolean arrays are left alone (they may be indices for an embedding), as is
+    anything that is not a skorch net: a Pipeline ending in a net gets the
+    output of its own steps and says what to do when it fails
+    (:func:`member_failure`).
+    """
+    net_class = _skorch_net_class()
+    if (
+        net_class is None
+        or not isinstance(estimator, net_class)
+        or not isinstance(X, np.ndarray)
+        or not np.issubdtype(X.dtype, np.floating)
+    ):
+        return X
+    import torch
+
+    dtype = torch.get_default_dtype()
+    module = getattr(estimator, "module_", getattr(estimator, "module", None))
+    if isinstance(module, torch.nn.Module):
+        floating = [p.dtype for p in module.parameters() if p.is_floating_point()]
+        dtype = floating[0] if floating else dtype
+    target = torch.empty(0, dtype=dtype).numpy().dtype
+    return X if X.dtype == target else X.astype(target)
+
+
+class _MemberPickler(cloudpickle.Pickler):
+    """cloudpickle, with skorch nets pickled by their attributes.
+
+    A skorch net pickles its module with the standard pickle (in its
+    ``__getstate__``), which finds classes by name and so fails for a module
+    class defined in ``__main__`` (a notebook or script) once it is in a worker
+    process; here the net's attributes go through cloudpickle, which sends such
+    classes by value.
+    """
+
+    def reducer_override(self, obj):
+        net_class = _skorch_net_class()
+        if (
+            net_class is not None
+            and isinstance(obj, net_class)
+            and not isinstance(obj, type)
+        ):
+            # The attributes as the state (not an argument), so that a net
+            # referred to from its own attributes is pickled once.
+            return (
+                _new_net, (type(obj),), dict(obj.__dict__), None, None, _set_attributes
+            )
+        return super().reducer_override(obj)
+
+
+def _new_net(net_class):
+    return net_class.__new__(net_class)
+
+
+def _set_attributes(net, attributes):
+    net.__dict__.update(attributes)
+
+
+class ShippedMember:
+    """A fitted member pickled in the worker that fitted it, for its way back.
+
+    joblib backends return results with the standard pickle, which finds
+    classes by name: a model whose class (or skorch module class) is defined in
+    ``__main__`` of a notebook or script reaches a loky or dask worker by value
+    (cloudpickle) but cannot travel back (``PicklingError``; a hang under dask).
+    Pickled here with cloudpickle, it travels as bytes, and the class it comes
+    back with is the caller's own (cloudpickle tracks classes sent by value).
+    """
+
+    def __init__(self, fitted):
+        buffer = io.BytesIO()
+        _MemberPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(fitted)
+        self.payload = buffer.getvalue()
+
+    def load(self):
+        return pickle.loads(self.payload)
+
+
+def fit_member_for(caller_pid, fit, *args, **kwargs):
+    """``fit(*args, **kwargs)``, the fitted member shipped when this is not the
+    caller's process (see :class:`ShippedMember`)."""
+    try:
+        fitted, seconds = fit(*args, **kwargs)
+    except pickle.PicklingError as exc:
+        if "while hashing" not in str(exc):
+            raise
+        # joblib.Memory hashes the arguments by pickling them, by name
+        raise pickle.PicklingError(
+            "memory= cannot cache this member in a worker process: joblib "
+            "hashes the model by pickling it, which fails for a class defined "
+            "in __main__ (a notebook or script). Define the class in an "
+            "importable module, drop memory=, or fit with n_jobs=1 or under "
+            "joblib.parallel_config(backend='threading')."
+        ) from exc
+    if os.getpid() != caller_pid:
+        fitted = ShippedMember(fitted)
+    return fitted, seconds
+
+
+def received_member(fitted):
+    """The member returned by :func:`fit_member_for`, loaded if shipped."""
+    return fitted.load() if isinstance(fitted, ShippedMember) else fitted
 
 
 def subset_columns(X, features):
@@ -102,7 +244,7 @@ def fit_member(
             fit_params = _check_method_params(X, params=fit_params, indices=rows)
             X = _safe_indexing(X, rows)
             y = _safe_indexing(y, rows)
-        X = subset_columns(X, features)
+        X = net_input(estimator, subset_columns(X, features))
         with member_threads():
             fitted = fit_with_seed(clone(estimator), seed, X, y, **fit_params)
     except Exception as exc:

@@ -7,7 +7,12 @@ from sklearn.utils._param_validation import HasMethods, RealNotInt
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
 from ..utils.parameters import IntervalNotBool
-from ._base import BaseEnsembleClassifier, BaseEnsembleRegressor, BaseMemberEnsemble
+from ._base import (
+    VOTING_DOC,
+    BaseEnsembleClassifier,
+    BaseEnsembleRegressor,
+    BaseMemberEnsemble,
+)
 from ._sampling import draw_features, draw_rows
 
 # Bools are refused: True would be read as a count of 1 row or column.
@@ -137,11 +142,7 @@ class SeedEnsembleClassifier(_SeedEnsembleMixin, BaseEnsembleClassifier):
     :meth:`predict_all` and :meth:`predict_proba_all`.
 """
         + _SHARED_DOC
-        + """
-    voting : {"hard", "soft"}, default="hard"
-        Aggregated :meth:`predict`: majority vote of the members' labels, or the
-        class of highest mean probability.
-"""
+        + VOTING_DOC
         + _ATTRIBUTES_DOC
         + """
     classes_ : ndarray of shape (n_classes,)
@@ -178,7 +179,7 @@ class SeedEnsembleClassifier(_SeedEnsembleMixin, BaseEnsembleClassifier):
         bootstrap=False,
         max_features=None,
         shared_fraction=None,
-        voting="hard",
+        voting="auto",
         random_state=None,
         n_jobs=None,
         memory=None,

@@ -102,10 +102,20 @@ def test_members_without_predict_proba_fail_clearly():
     assert "CalibratedClassifierCV" in str(raised.value.__cause__)
     with pytest.raises(AttributeError, match="needs members that have predict_proba"):
         ensemble.set_params(voting="soft").fit(X, y)
-    hard = SeedEnsembleClassifier(DecisionTreeClassifier(), n_seeds=2).fit(X, y)
+    hard = SeedEnsembleClassifier(
+        DecisionTreeClassifier(), n_seeds=2, voting="hard"
+    ).fit(X, y)
     with pytest.raises(AttributeError) as raised:
         hard.predict_proba(X)
-    assert "voting='soft' only" in str(raised.value.__cause__)
+    assert "not available with voting='hard'" in str(raised.value.__cause__)
+    assert "use voting='auto' or 'soft'" in str(raised.value.__cause__)
+    # voting="auto" (the default) without probabilities: hard vote, and
+    # predict_proba names the members that lack them.
+    auto = SeedEnsembleClassifier(LinearSVC(), n_seeds=2, random_state=0).fit(X, y)
+    assert not hasattr(auto, "predict_proba")
+    with pytest.raises(AttributeError) as raised:
+        auto.predict_proba(X)
+    assert "LinearSVC" in str(raised.value.__cause__)
 
 
 class CountingTree(DecisionTreeRegressor):

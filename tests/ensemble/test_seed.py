@@ -63,7 +63,8 @@ def test_every_nested_random_state_of_a_pipeline_gets_the_seed():
 
 def test_majority_vote_checked_by_hand():
     ensemble = SeedEnsembleClassifier(
-        DecisionTreeClassifier(max_depth=2, max_features=1), n_seeds=4, random_state=3
+        DecisionTreeClassifier(max_depth=2, max_features=1), n_seeds=4,
+        voting="hard", random_state=3,
     ).fit(X, y)
     Y = ensemble.predict_all(X)
     expected = []
