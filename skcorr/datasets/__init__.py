@@ -1,6 +1,17 @@
-"""Bundled real data (the Corr_ML errors), synthetic makers and loaders."""
+"""Bundled real data (the Corr_ML errors), synthetic makers, loaders and fetchers."""
 
 from ._corr_ml import CORR_ML_DATASETS, load_corr_ml_errors
-from ._movielens import load_movielens_100k
+from ._fetch import UnverifiedDownloadWarning, clear_data_home, get_data_home
+from ._mnist import fetch_mnist
+from ._movielens import fetch_movielens_100k, load_movielens_100k
 
-__all__ = ["CORR_ML_DATASETS", "load_corr_ml_errors", "load_movielens_100k"]
+__all__ = [
+    "CORR_ML_DATASETS",
+    "UnverifiedDownloadWarning",
+    "clear_data_home",
+    "fetch_mnist",
+    "fetch_movielens_100k",
+    "get_data_home",
+    "load_corr_ml_errors",
+    "load_movielens_100k",
+]

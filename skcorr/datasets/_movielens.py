@@ -1,12 +1,16 @@
 """MovieLens 100K ratings, read from a local copy of the GroupLens file."""
 
 import os
+import shutil
+import zipfile
 from numbers import Integral
 from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
+
+from ._fetch import check_sha256, fetch_file, get_data_home, write_atomically
 
 MOVIELENS_100K_URL = "https://grouplens.org/datasets/movielens/100k/"
 _FIELDS = ("user id", "item id", "rating", "timestamp")
@@ -127,7 +131,8 @@ def _read_u_data(path):
 def load_movielens_100k(path, *, max_users=None, random_state=None):
     """Load the MovieLens 100K ratings from a local copy of ``u.data``.
 
-    Nothing is downloaded: fetch ``ml-100k.zip`` yourself from
+    Nothing is downloaded (:func:`fetch_movielens_100k` downloads and caches
+    the archive): fetch ``ml-100k.zip`` yourself from
     https://grouplens.org/datasets/movielens/100k/ (the GroupLens licence
     forbids redistributing it, so skcorr does not bundle it), unzip it, and
     pass ``ml-100k/u.data`` or the ``ml-100k`` folder. The rows come back in
@@ -223,4 +228,154 @@ def load_movielens_100k(path, *, max_users=None, random_state=None):
         item_ids=item_ids,
         timestamps=timestamps,
         DESCR=description,
+    )
+
+
+MOVIELENS_100K_ZIP_URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
+# The SHA-256 of ml-100k.zip is not bundled: this fetcher was written without
+# a network, so no checksum could be computed from the archive, and none is
+# invented. To be filled in (sha256sum ml-100k.zip) by someone who downloads
+# it. None makes the fetcher warn (UnverifiedDownloadWarning) that it could
+# not verify the archive; pass sha256= to verify it.
+MOVIELENS_100K_SHA256 = None
+
+
+def _extract_u_data(archive, target):
+    """Extract ml-100k/u.data from ``archive`` to ``target``, atomically."""
+    try:
+        with zipfile.ZipFile(archive) as opened:
+            names = [
+                name for name in opened.namelist()
+                if name == "u.data" or name.endswith("/u.data")
+            ]
+            if not names:
+                raise ValueError(
+                    f"{archive} holds no u.data; it is not the MovieLens 100K "
+                    f"archive ({MOVIELENS_100K_ZIP_URL}). Delete it and call again."
+                )
+            member = "ml-100k/u.data" if "ml-100k/u.data" in names else names[0]
+            with write_atomically(target) as handle, opened.open(member) as source:
+                shutil.copyfileobj(source, handle)
+    except zipfile.BadZipFile:
+        raise ValueError(
+            f"{archive} is not a zip archive; expected ml-100k.zip from "
+            f"{MOVIELENS_100K_ZIP_URL}. Delete it and call again."
+        ) from None
+
+
+@validate_params(
+    {
+        "data_home": [str, os.PathLike, None],
+        "download_if_missing": ["boolean"],
+        "max_users": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+        "url": [str, None],
+        "sha256": [str, None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def fetch_movielens_100k(
+    *,
+    data_home=None,
+    download_if_missing=True,
+    max_users=None,
+    random_state=None,
+    url=None,
+    sha256=None,
+):
+    """Load MovieLens 100K, downloading ``ml-100k.zip`` on first use.
+
+    The archive is downloaded once from GroupLens into
+    ``<data_home>/movielens/ml-100k.zip``, its ``u.data`` extracted beside it,
+    and later calls read the local copy without a network. The rows are read
+    by :func:`load_movielens_100k` (which reads a copy you downloaded
+    yourself). Only the standard library is used to download.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        Where downloaded data live; None for :func:`get_data_home`'s default
+        (``SKCORR_DATA`` or ``~/skcorr_data``).
+    download_if_missing : bool, default=True
+        Download the archive when it is not in the data home; if False, a
+        missing archive raises :class:`OSError`.
+    max_users : int, default=None
+        As in :func:`load_movielens_100k`.
+    random_state : int, RandomState instance or None, default=None
+        As in :func:`load_movielens_100k`.
+    url : str, default=None
+        Where to download the archive from; None for GroupLens'
+        ``https://files.grouplens.org/datasets/movielens/ml-100k.zip`` (a
+        mirror, or a local server in tests).
+    sha256 : str, default=None
+        The SHA-256 the archive must have (64 hexadecimal digits). None uses
+        the bundled checksum, ``MOVIELENS_100K_SHA256``, which is None: the
+        fetcher was written without a network, so no SHA-256 of the archive
+        could be computed (none is invented); the archive is not verified and an
+        :class:`~skcorr.datasets.UnverifiedDownloadWarning` says so.
+
+    Returns
+    -------
+    data : Bunch
+        As :func:`load_movielens_100k`.
+
+    Raises
+    ------
+    OSError
+        If the archive is missing and cannot be downloaded (offline, or
+        ``download_if_missing=False``); the message names the URL, the data
+        home and where to put the file by hand.
+    ValueError
+        If ``sha256`` is not 64 hexadecimal digits; if the archive does not
+        match ``sha256`` (a fresh download is removed); if the archive is not
+        a zip or holds no ``u.data``; or as :func:`load_movielens_100k` for a
+        malformed ``u.data``.
+
+    Warns
+    -----
+    UnverifiedDownloadWarning
+        When no checksum is known for the archive (the default, see
+        ``sha256``).
+
+    Notes
+    -----
+    A download streams into a temporary file beside the target and is renamed
+    only once complete and checked, so an interrupted download leaves no half
+    file; ``u.data`` is extracted the same way. Place ``ml-100k.zip`` in
+    ``<data_home>/movielens/`` by hand to work offline.
+
+    Examples
+    --------
+    >>> import hashlib, tempfile, zipfile
+    >>> from pathlib import Path
+    >>> from skcorr.datasets import fetch_movielens_100k
+    >>> with tempfile.TemporaryDirectory() as home:
+    ...     folder = Path(home) / "movielens"
+    ...     folder.mkdir()
+    ...     with zipfile.ZipFile(folder / "ml-100k.zip", "w") as archive:
+    ...         archive.writestr("ml-100k/u.data", "1\\t30\\t4\\t881250949\\n")
+    ...     checksum = hashlib.sha256((folder / "ml-100k.zip").read_bytes())
+    ...     data = fetch_movielens_100k(  # placed by hand: nothing is downloaded
+    ...         data_home=home, download_if_missing=False,
+    ...         sha256=checksum.hexdigest())
+    >>> data.X, data.y.ravel()
+    (array([[0, 0]]), array([4.], dtype=float32))
+    """
+    checksum = check_sha256(MOVIELENS_100K_SHA256 if sha256 is None else sha256)
+    home = get_data_home(data_home)
+    folder = Path(home) / "movielens"
+    archive = folder / "ml-100k.zip"
+    fetch_file(
+        MOVIELENS_100K_ZIP_URL if url is None else url,
+        archive,
+        sha256=checksum,
+        download_if_missing=download_if_missing,
+        data_home=home,
+    )
+    extracted = folder / "ml-100k" / "u.data"
+    if not extracted.is_file():
+        extracted.parent.mkdir(parents=True, exist_ok=True)
+        _extract_u_data(archive, extracted)
+    return load_movielens_100k(
+        extracted, max_users=max_users, random_state=random_state
     )

@@ -1,0 +1,259 @@
+"""Downloading public data sets into a local data home, checked by checksum.
+
+Only the standard library is used (``urllib``). A download is written to a
+temporary file beside its target, hashed while it streams, checked against
+its SHA-256 (when one is known) and renamed into place only when complete and
+correct: an interrupted or failed download leaves no half file behind, and a
+file whose checksum does not match is removed.
+"""
+
+import contextlib
+import hashlib
+import http.client
+import os
+import re
+import shutil
+import tempfile
+import urllib.request
+import warnings
+from pathlib import Path
+
+from sklearn.utils._param_validation import validate_params
+
+DATA_HOME_ENVIRONMENT = "SKCORR_DATA"
+_CHUNK = 1 << 16
+_HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+
+
+class UnverifiedDownloadWarning(UserWarning):
+    """A file was used without a known checksum to check it against.
+
+    Raised by the fetchers when no SHA-256 is known for a file (neither
+    bundled with skcorr nor passed as ``sha256=``): the file is used as
+    downloaded, its integrity unchecked. Pass the checksum published by the
+    data's provider (or one you computed from a trusted copy) to silence it.
+    """
+
+
+@validate_params(
+    {"data_home": [str, os.PathLike, None]}, prefer_skip_nested_validation=True
+)
+def get_data_home(data_home=None):
+    """Return the folder where skcorr keeps downloaded data, creating it.
+
+    As :func:`sklearn.datasets.get_data_home`: ``data_home`` when given,
+    otherwise the environment variable ``SKCORR_DATA``, otherwise
+    ``~/skcorr_data``. A leading ``~`` is expanded.
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        The folder to use; None for the default described above.
+
+    Returns
+    -------
+    data_home : str
+        The folder, which exists on return.
+
+    Raises
+    ------
+    ValueError
+        If ``data_home`` (or ``SKCORR_DATA``) is an empty string or names an
+        existing file rather than a folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from skcorr.datasets import get_data_home
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     get_data_home(folder) == folder
+    True
+    """
+    source = "data_home"
+    if data_home is None:
+        data_home = os.environ.get(DATA_HOME_ENVIRONMENT)
+        source = f"the environment variable {DATA_HOME_ENVIRONMENT}"
+        if data_home is None:
+            data_home = os.path.join("~", "skcorr_data")
+    data_home = os.fspath(data_home)
+    if not data_home.strip():
+        raise ValueError(
+            f"{source} is an empty string; give a folder for skcorr's data "
+            f"(or unset {DATA_HOME_ENVIRONMENT} for ~/skcorr_data)."
+        )
+    data_home = os.path.expanduser(data_home)
+    if os.path.exists(data_home) and not os.path.isdir(data_home):
+        raise ValueError(
+            f"{source} names the file {data_home!r}, not a folder; give a folder "
+            "for skcorr's data."
+        )
+    os.makedirs(data_home, exist_ok=True)
+    return data_home
+
+
+@validate_params(
+    {"data_home": [str, os.PathLike, None]}, prefer_skip_nested_validation=True
+)
+def clear_data_home(data_home=None):
+    """Delete everything in the data home (see :func:`get_data_home`).
+
+    Parameters
+    ----------
+    data_home : str or path-like, default=None
+        The folder to empty; None for the default of :func:`get_data_home`.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skcorr.datasets import clear_data_home, get_data_home
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     home = get_data_home(os.path.join(folder, "data"))
+    ...     clear_data_home(home)
+    ...     os.path.exists(home)
+    False
+    """
+    shutil.rmtree(get_data_home(data_home))
+
+
+def check_sha256(sha256, name="sha256"):
+    """``sha256`` as lower-case hex, or None; a clear error otherwise."""
+    if sha256 is None:
+        return None
+    if not isinstance(sha256, str) or not _HEX64.fullmatch(sha256):
+        raise ValueError(
+            f"{name} must be a SHA-256 checksum (64 hexadecimal digits, as printed "
+            f"by `sha256sum FILE`) or None; got {sha256!r}."
+        )
+    return sha256.lower()
+
+
+def file_sha256(path):
+    """The SHA-256 of a file, as lower-case hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _by_hand(url, path, data_home):
+    home = f"the data home is {data_home}; " if data_home is not None else ""
+    return (
+        f"Without a network, download {url} on another machine and copy it to "
+        f"{path} ({home}set data_home= or {DATA_HOME_ENVIRONMENT} to use another "
+        "folder)."
+    )
+
+
+@contextlib.contextmanager
+def write_atomically(path):
+    """Yield a binary file that becomes ``path`` only if the block succeeds.
+
+    The file is a temporary one in the same folder (so the final rename is
+    atomic); on any exception, ``KeyboardInterrupt`` included, it is removed
+    and ``path`` is left as it was.
+    """
+    path = Path(path)
+    handle = tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
+    )
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            yield handle
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _content_length(response):
+    """The length the server announced, or None (not every server does)."""
+    headers = getattr(response, "headers", None)
+    value = headers.get("Content-Length") if headers is not None else None
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _warn_unverified(url, path):
+    warnings.warn(
+        f"No SHA-256 checksum is known for {url}: {path} is used without checking "
+        "its integrity. Pass sha256= with the checksum published by the data's "
+        "provider to verify it.",
+        UnverifiedDownloadWarning,
+        stacklevel=4,
+    )
+
+
+def fetch_file(
+    url, path, *, sha256=None, download_if_missing=True, data_home=None, timeout=60
+):
+    """Return ``path``, downloading it from ``url`` first if it is missing.
+
+    A present file is checked against ``sha256`` (a file placed by hand is
+    checked too) and never overwritten. A download streams into a temporary
+    file in the same folder, is hashed as it arrives, and is renamed to
+    ``path`` only when complete and matching; on any failure (network error,
+    wrong checksum, ``KeyboardInterrupt``) the temporary file is removed.
+
+    Raises
+    ------
+    OSError
+        If the file is missing and ``download_if_missing`` is False, or the
+        download fails (the message names the URL, the target file and how to
+        place it by hand).
+    ValueError
+        If the downloaded or present file does not match ``sha256`` (a
+        download is removed; a present file is left for you to delete).
+    """
+    path = Path(path)
+    if path.is_file():
+        if sha256 is None:
+            _warn_unverified(url, path)
+        else:
+            actual = file_sha256(path)
+            if actual != sha256:
+                raise ValueError(
+                    f"{path} has SHA-256 {actual}, expected {sha256}: the file is "
+                    f"corrupt or not the one published at {url}. Delete it and "
+                    "call again to download it anew."
+                )
+        return path
+    if not download_if_missing:
+        raise OSError(
+            f"{path} is not in the data home and download_if_missing=False. "
+            + _by_hand(url, path, data_home)
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with write_atomically(path) as handle:
+        digest = hashlib.sha256()
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                announced = _content_length(response)
+                received = 0
+                for chunk in iter(lambda: response.read(_CHUNK), b""):
+                    handle.write(chunk)
+                    digest.update(chunk)
+                    received += len(chunk)
+            if announced is not None and received != announced:
+                raise OSError(
+                    f"the connection closed after {received} of {announced} bytes"
+                )
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            reason = getattr(error, "reason", error)
+            raise OSError(
+                f"Could not download {url} ({reason}). "
+                + _by_hand(url, path, data_home)
+            ) from error
+        actual = digest.hexdigest()
+        if sha256 is not None and actual != sha256:
+            raise ValueError(
+                f"The file downloaded from {url} has SHA-256 {actual}, expected "
+                f"{sha256}; it was removed. The download was corrupted or the file "
+                "changed at its source: try again, or pass the right sha256=."
+            )
+    if sha256 is None:
+        _warn_unverified(url, path)
+    return path
