@@ -1,8 +1,9 @@
 """The ``skcorr`` command: run skcorr's studies from the shell.
 
 Exit codes: 0 on success, 1 when a study failed, 2 on bad usage (with a
-one-line reason), 130 when interrupted (Ctrl-C), 141 when the reader of its
-output closed the pipe.
+one-line reason; also when an option needs torch and it is not installed),
+130 when interrupted (Ctrl-C), 141 when the reader of its output closed the
+pipe.
 """
 
 import argparse
@@ -12,6 +13,7 @@ import sys
 import warnings
 
 from ..utils.interrupts import reraise_interrupt
+from ..utils.optional import TORCH_INSTALL, is_missing_torch, missing_torch_error
 from . import _difficulty, _errors, _reciprocity, _report, _spurious
 from ._common import Parser, UsageError
 
@@ -74,6 +76,13 @@ def main(argv=None):
                 return _COMMANDS[args.command].run(args)
     except UsageError as exc:
         parser.exit(2, f"{command}: error: {exc}\n")
+    except ModuleNotFoundError as exc:
+        # torch is an extra: what needs it says so in one line, as bad usage.
+        if not is_missing_torch(exc):
+            raise
+        if TORCH_INSTALL not in str(exc):
+            exc = missing_torch_error(command, exc)
+        parser.exit(2, f"{command}: error: {UsageError(str(exc))}\n")
     except KeyboardInterrupt:
         sys.stderr.write(f"{command}: interrupted; no results were written\n")
         return 130

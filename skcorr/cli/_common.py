@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils.optional import missing_torch_error, torch_available
 from ..utils.parameters import SEED_RANGE
 
 SKLEARN_DATASETS = {
@@ -690,7 +691,7 @@ def matrix_table(matrix, names):
 # -- options every command has ------------------------------------------------
 
 
-def add_output_options(parser):
+def add_output_options(parser, *, output_help=None):
     """``--format`` and ``--output``, the same for every command."""
     parser.add_argument(
         "--format",
@@ -702,13 +703,14 @@ def add_output_options(parser):
         "--output",
         type=Path,
         default=None,
-        help="also write the results to this file: .json (everything) or .csv "
+        help=output_help
+        or "also write the results to this file: .json (everything) or .csv "
         "(the main table); its folder must exist. Written when the study is "
         "done, never half: an interrupted run leaves any old file as it was",
     )
 
 
-def add_run_options(parser, *, n_jobs=True):
+def add_run_options(parser, *, n_jobs_help=None):
     """``--random-state`` and ``--n-jobs``, the same for every command."""
     parser.add_argument(
         "--random-state",
@@ -716,14 +718,36 @@ def add_run_options(parser, *, n_jobs=True):
         default=0,
         help=f"seed of everything, 0 to {MAX_SEED} (default: 0)",
     )
-    if n_jobs:
-        parser.add_argument(
-            "--n-jobs",
-            type=globals()["n_jobs"](),
-            default=None,
-            help="jobs run in parallel through joblib: a positive integer, or -1 "
-            "for every core (default: 1)",
-        )
+    parser.add_argument(
+        "--n-jobs",
+        type=n_jobs(),
+        default=None,
+        help=n_jobs_help
+        or "jobs run in parallel through joblib: a positive integer, or -1 "
+        "for every core (default: 1); the results do not depend on it",
+    )
+
+
+def add_common_options(parser, *, n_jobs_help=None, output_help=None):
+    """The options every command takes: ``--random-state``, ``--n-jobs``,
+    ``--format`` and ``--output`` (see :func:`add_run_options` and
+    :func:`add_output_options`); the help texts may say what they mean for
+    one command."""
+    add_run_options(parser, n_jobs_help=n_jobs_help)
+    add_output_options(parser, output_help=output_help)
+
+
+def check_torch(what):
+    """Check before any work that torch is there for ``what`` (an option).
+
+    Raises
+    ------
+    UsageError
+        If torch or skorch cannot be imported: one line naming ``what`` and
+        ending with ``pip install "skcorr[torch]"``.
+    """
+    if not torch_available():
+        raise UsageError(str(missing_torch_error(what)))
 
 
 # -- output files --------------------------------------------------------------
@@ -857,11 +881,13 @@ def write_json(path, payload):
     write_text(path, json.dumps(to_jsonable(payload), indent=2) + "\n")
 
 
-def emit(args, results, *, table, csv_table):
+def emit(args, results, *, table, csv_table, quiet=False):
     """Print ``results`` in ``args.format`` and write ``args.output`` if given.
 
     ``table`` is the readable text; ``csv_table`` is ``(header, rows)``. The
-    file is written first, atomically, then the results are printed.
+    file is written first, atomically, then the results are printed; with
+    ``quiet``, the readable text is not printed (JSON and CSV asked for with
+    ``--format`` still are).
     """
     if args.output is not None:
         if args.output.suffix.lower() == ".csv":
@@ -869,7 +895,8 @@ def emit(args, results, *, table, csv_table):
         else:
             write_json(args.output, results)
     if args.format == "table":
-        print(table)
+        if not quiet:
+            print(table)
     elif args.format == "json":
         print(json.dumps(to_jsonable(results), indent=2))
     else:

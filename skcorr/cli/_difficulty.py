@@ -5,10 +5,11 @@ import argparse
 import time
 
 from ._common import (
-    add_output_options,
-    add_run_options,
+    add_common_options,
     at_least,
     check_output_path,
+    check_torch,
+    comma_list,
     emit,
     format_table,
 )
@@ -37,7 +38,8 @@ ARCHITECTURES = {
     "sklearn": "three MLPs of different width and depth",
     "variants": "five variants of one MLP (SGD, Adam, a lower learning rate, "
     "wider, deeper)",
-    "torch": "a small CNN and an MLP as skorch nets",
+    "torch": 'a small CNN and an MLP as skorch nets (needs pip install '
+    '"skcorr[torch]")',
 }
 
 
@@ -80,19 +82,32 @@ def add_parser(subparsers):
         help="use a random subset of this many examples (default: all)",
     )
     parser.add_argument(
+        "--n-examples",
+        type=comma_list("count", at_least(1)),
+        default=[1, 10, 100],
+        help="comma-separated numbers of examples the architecture "
+        "fingerprints keep (default: 1,10,100)",
+    )
+    parser.add_argument(
         "--top",
         type=at_least(1),
         default=10,
         help="hardest examples to list (default: 10)",
     )
-    add_run_options(parser)
-    add_output_options(parser)
+    add_common_options(parser)
     return parser
+
+
+def check_options(args):
+    """Usage errors that need no work: torch for ``--architectures torch``."""
+    if args.architectures == "torch":
+        check_torch("--architectures torch (skorch nets)")
 
 
 def compute_study(args):
     from ..difficulty import run_difficulty_study
 
+    check_options(args)
     start = time.perf_counter()
     study = run_difficulty_study(
         args.dataset,
@@ -100,6 +115,7 @@ def compute_study(args):
         n_runs=args.seeds,
         n_epochs=args.epochs,
         n_samples=args.n_samples,
+        n_examples=tuple(args.n_examples),
         random_state=args.random_state,
         n_jobs=args.n_jobs,
     )
@@ -211,6 +227,7 @@ def render_table(results):
 
 def run(args):
     """Run ``skcorr difficulty`` with parsed arguments; return the exit code."""
+    check_options(args)
     check_output_path(args.output)
     results = compute_study(args)
     emit(args, results, table=render_table(results), csv_table=_scores_table(results))

@@ -11,8 +11,7 @@ from ..utils.validation import TASKS
 from ._common import (
     SKLEARN_DATASETS,
     UsageError,
-    add_output_options,
-    add_run_options,
+    add_common_options,
     at_least,
     check_output_path,
     emit,
@@ -110,7 +109,6 @@ def add_parser(subparsers):
         default=5,
         help="members per algorithm or setting in a --scenario (default: 5)",
     )
-    add_run_options(parser)
     parser.add_argument(
         "--tolerance",
         type=real(0),
@@ -118,11 +116,21 @@ def add_parser(subparsers):
         help="regression: a model fails where |y - y_hat| > tolerance (needed for "
         "the aggregated risk of regressors)",
     )
-    add_output_options(parser)
+    add_common_options(parser)
     return parser
 
 
-def _classifiers(random_state):
+# Trees of the forest, iterations of the boosting and of the MLP: the
+# scikit-learn defaults (the MLP given room to converge), or the quick report's
+# smaller models (same five families, a few seconds in all).
+MODEL_SIZES = {
+    "classification": {"full": (100, 100, 1000), "quick": (30, 30, 300)},
+    "regression": {"full": (100, 100, 3000), "quick": (30, 30, 1000)},
+}
+
+
+def _classifiers(random_state, size="full"):
+    trees, boosting, mlp = MODEL_SIZES["classification"][size]
     from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
     from sklearn.linear_model import LogisticRegression
     from sklearn.neighbors import KNeighborsClassifier
@@ -135,18 +143,23 @@ def _classifiers(random_state):
 
     return {
         "logistic_regression": scaled(LogisticRegression(max_iter=2000)),
-        "random_forest": RandomForestClassifier(random_state=random_state),
-        "gradient_boosting": HistGradientBoostingClassifier(random_state=random_state),
+        "random_forest": RandomForestClassifier(
+            n_estimators=trees, random_state=random_state
+        ),
+        "gradient_boosting": HistGradientBoostingClassifier(
+            max_iter=boosting, random_state=random_state
+        ),
         "k_neighbors": scaled(KNeighborsClassifier()),
         "mlp": scaled(
             MLPClassifier(
-                hidden_layer_sizes=(64,), max_iter=1000, random_state=random_state
+                hidden_layer_sizes=(64,), max_iter=mlp, random_state=random_state
             )
         ),
     }
 
 
-def _regressors(random_state):
+def _regressors(random_state, size="full"):
+    trees, boosting, mlp = MODEL_SIZES["regression"][size]
     from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
     from sklearn.linear_model import LinearRegression, Ridge
     from sklearn.neighbors import KNeighborsRegressor
@@ -160,12 +173,16 @@ def _regressors(random_state):
     return {
         "linear_regression": LinearRegression(),
         "ridge": scaled(Ridge(alpha=10.0)),
-        "random_forest": RandomForestRegressor(random_state=random_state),
-        "gradient_boosting": HistGradientBoostingRegressor(random_state=random_state),
+        "random_forest": RandomForestRegressor(
+            n_estimators=trees, random_state=random_state
+        ),
+        "gradient_boosting": HistGradientBoostingRegressor(
+            max_iter=boosting, random_state=random_state
+        ),
         "k_neighbors": scaled(KNeighborsRegressor()),
         "mlp": scaled(
             MLPRegressor(
-                hidden_layer_sizes=(64,), max_iter=3000, random_state=random_state
+                hidden_layer_sizes=(64,), max_iter=mlp, random_state=random_state
             )
         ),
     }
@@ -196,7 +213,9 @@ def _fit_models(name, args):
         random_state=args.random_state,
         stratify=None if regression else y,
     )
-    models = (_regressors if regression else _classifiers)(args.random_state)
+    models = (_regressors if regression else _classifiers)(
+        args.random_state, getattr(args, "model_size", "full")
+    )
     predictions = Parallel(n_jobs=args.n_jobs)(
         delayed(_fit_predict)(model, X_train, y_train, X_test)
         for model in models.values()

@@ -2,20 +2,27 @@
 (Sundararajan & Krichene 2022)."""
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
+from ..utils.optional import TORCH_INSTALL, torch_available
 from ._common import (
     UsageError,
-    add_output_options,
-    add_run_options,
+    add_common_options,
     at_least,
     check_output_path,
+    check_torch,
     emit,
     format_table,
 )
 
 DATASETS = ("diabetes", "breast_cancer", "ratings", "movielens")
+RATINGS_DATASETS = ("ratings", "movielens")
+NO_TORCH_NOTE = (
+    "torch is not installed, so the three TracIn settings are left out "
+    f"(influence functions only); {TORCH_INSTALL} adds them"
+)
 MOVIELENS_URL = "https://grouplens.org/datasets/movielens/100k/"
 
 _EPILOG = """\
@@ -28,6 +35,10 @@ settings:
   tracin_separate      TracIn with each individual's own held-out rows
   tracin_ideal         per-step TracInIdeal logged during training
   (with --individuals rows the two separate settings are left out)
+
+The three TracIn settings and the ratings datasets train a torch net: without
+torch (pip install "skcorr[torch]") diabetes and breast_cancer are measured
+with the influence settings alone, and a note on stderr says so.
 
 examples:
   skcorr reciprocity
@@ -99,8 +110,12 @@ def add_parser(subparsers):
         default=30,
         help="training epochs of the net traced by TracIn (default: 30)",
     )
-    add_run_options(parser, n_jobs=False)
-    add_output_options(parser)
+    add_common_options(
+        parser,
+        n_jobs_help="accepted as by every command; this study is one training "
+        "run and a few matrix products, so it runs in one process whatever the "
+        "value (default: 1)",
+    )
     return parser
 
 
@@ -122,9 +137,27 @@ def _movielens_options(args):
     return {"data_file": data_file, "max_users": max_users}
 
 
+def use_tracin(args):
+    """Whether the study runs the TracIn settings: when torch is installed.
+
+    Raises
+    ------
+    UsageError
+        If torch is missing and ``--dataset`` is a ratings dataset, which is
+        measured with TracIn only.
+    """
+    if args.dataset in RATINGS_DATASETS:
+        check_torch(f"--dataset {args.dataset} (TracIn of a matrix factorisation)")
+        return True
+    return torch_available()
+
+
 def compute_study(args):
+    """Run the study; without torch, the influence settings alone (the
+    results' ``"note"`` says so)."""
     from ..influence import run_reciprocity_study
 
+    tracin = use_tracin(args)
     movielens = _movielens_options(args)
     individuals = getattr(args, "individuals", None)
     start = time.perf_counter()
@@ -134,6 +167,7 @@ def compute_study(args):
             n_individuals=args.n_individuals,
             individuals=individuals,
             max_epochs=args.max_epochs,
+            tracin=tracin,
             random_state=args.random_state,
             **movielens,
         )
@@ -142,6 +176,8 @@ def compute_study(args):
             raise
         raise UsageError(str(exc)) from exc
     results["seconds"] = time.perf_counter() - start
+    if not tracin:
+        results["note"] = NO_TORCH_NOTE
     return results
 
 
@@ -161,7 +197,7 @@ def render_table(results):
         "",
         format_table(rows, header),
         "",
-        "Largest givers (outflow) and receivers (inflow), tracin_separate:",
+        f"Largest givers (outflow) and receivers (inflow), {results['top_setting']}:",
         format_table(
             [
                 [giver, outflow, receiver, inflow]
@@ -179,9 +215,12 @@ def render_table(results):
 
 def run(args):
     """Run ``skcorr reciprocity`` with parsed arguments; return the exit code."""
+    use_tracin(args)
     movielens = _movielens_options(args)
     check_output_path(args.output, inputs=[movielens["data_file"]] if movielens else [])
     results = compute_study(args)
+    if "note" in results:
+        print(f"skcorr reciprocity: note: {results['note']}", file=sys.stderr)
     emit(
         args,
         results,

@@ -9,8 +9,7 @@ import numpy as np
 
 from ._common import (
     UsageError,
-    add_output_options,
-    add_run_options,
+    add_common_options,
     at_least,
     check_output_path,
     comma_list,
@@ -85,8 +84,7 @@ def add_parser(subparsers):
     parser.add_argument(
         "--seeds", type=at_least(1), default=3, help="data seeds per cell (default: 3)"
     )
-    add_run_options(parser)
-    add_output_options(parser)
+    add_common_options(parser)
     return parser
 
 

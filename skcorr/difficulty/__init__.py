@@ -13,8 +13,7 @@ Kwok, Anand, Frankle, Dziugaite, Rolnick (2024), "Dataset Difficulty and the
 Role of Inductive Bias", arXiv:2401.01867.
 """
 
-import importlib
-
+from ..utils.optional import lazy_attributes
 from ._consistency import (
     difficulty_pca,
     rank_error,
@@ -89,12 +88,4 @@ __all__ = [
     *_LAZY,
 ]
 
-
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

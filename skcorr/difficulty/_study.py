@@ -9,6 +9,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ..utils.optional import require_torch
 from ._consistency import difficulty_pca, run_consistency, runs_needed
 from ._estimator import ExampleDifficulty
 from ._fingerprint import ArchitectureFingerprinter, leave_one_architecture_out_score
@@ -79,12 +80,19 @@ def torch_architectures():
     architectures : dict of str -> skorch NeuralNetClassifier
         ``"torch_cnn"`` and ``"torch_mlp"``.
 
+    Raises
+    ------
+    ModuleNotFoundError
+        (an ``ImportError``) if torch or skorch is not installed; the message
+        ends with ``pip install "skcorr[torch]"``.
+
     Examples
     --------
     >>> from skcorr.difficulty._study import torch_architectures
     >>> sorted(torch_architectures())
     ['torch_cnn', 'torch_mlp']
     """
+    require_torch("architectures='torch'")
     from ._architectures import torch_nets
 
     return torch_nets()

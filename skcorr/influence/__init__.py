@@ -12,17 +12,25 @@
   :func:`make_reciprocity_scorer`: self-influence, inflow and outflow per
   individual, and how reciprocal they are (Sundararajan & Krichene, 2022).
 
-This subpackage needs torch and skorch (the ``torch`` extra).
+Importing this subpackage does not import torch: influence functions, flows
+and reciprocity need scikit-learn only. The gradient parts
+(:func:`per_example_gradients`, :class:`TracInCheckpoints`, :class:`TracIn`,
+:class:`TracInIdealRecorder`) need torch and skorch (``pip install
+"skcorr[torch]"``) and are loaded on first access.
 """
 
-from ._checkpoints import TracInCheckpoints
+from ..utils.optional import lazy_attributes
 from ._flows import influence_flows
-from ._gradients import per_example_gradients
 from ._linear import LinearInfluence
 from ._reciprocity import make_reciprocity_scorer, reciprocity_score
 from ._study import run_reciprocity_study
-from ._tracin import TracIn
-from ._tracin_ideal import TracInIdealRecorder
+
+_LAZY = {
+    "TracInCheckpoints": "._checkpoints",
+    "per_example_gradients": "._gradients",
+    "TracIn": "._tracin",
+    "TracInIdealRecorder": "._tracin_ideal",
+}
 
 __all__ = [
     "LinearInfluence",
@@ -35,3 +43,5 @@ __all__ = [
     "reciprocity_score",
     "run_reciprocity_study",
 ]
+
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

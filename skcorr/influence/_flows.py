@@ -1,5 +1,6 @@
 """Self-influence, inflow and outflow of individuals, in linear time."""
 
+import sys
 
 import numpy as np
 from sklearn.utils import Bunch
@@ -50,9 +51,11 @@ def _check_row_weights(weights, n_rows, what):
 
 def _as_matrix(influence):
     """The (n_eval, n_train) matrix of a precomputed influence, or None."""
-    from ._tracin_ideal import TracInIdealRecorder
-
-    if isinstance(influence, TracInIdealRecorder):
+    # A recorder exists only if its (torch) module was imported: no torch here.
+    recorder_module = sys.modules.get(f"{__package__}._tracin_ideal")
+    if recorder_module is not None and isinstance(
+        influence, recorder_module.TracInIdealRecorder
+    ):
         matrix = getattr(influence, "influence_", None)
         if matrix is None:
             raise ValueError(

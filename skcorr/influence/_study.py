@@ -10,43 +10,19 @@ per-step TracInIdeal logged during training).
 import numbers
 
 import numpy as np
-import torch
 from sklearn.datasets import load_breast_cancer, load_diabetes
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
 from ..utils.interrupts import reraise_interrupt
-from ._checkpoints import TracInCheckpoints
+from ..utils.optional import require_torch
 from ._flows import _frame, influence_flows
 from ._linear import LinearInfluence
 from ._reciprocity import METHODS, reciprocity_score
-from ._tracin import TracIn
-from ._tracin_ideal import TracInIdealRecorder
 
 DATASETS = ("diabetes", "breast_cancer", "ratings", "movielens")
 RATINGS_DATASETS = ("ratings", "movielens")
-
-
-class MatrixFactorization(torch.nn.Module):
-    """Rating = user . item + user bias + item bias + global bias."""
-
-    def __init__(self, n_users=50, n_items=40, rank=3):
-        super().__init__()
-        self.users = torch.nn.Embedding(n_users, rank)
-        self.items = torch.nn.Embedding(n_items, rank)
-        self.user_bias = torch.nn.Embedding(n_users, 1)
-        self.item_bias = torch.nn.Embedding(n_items, 1)
-        self.bias = torch.nn.Parameter(torch.zeros(1))
-        for embedding in (self.users, self.items):
-            torch.nn.init.normal_(embedding.weight, std=0.1)
-        for embedding in (self.user_bias, self.item_bias):
-            torch.nn.init.zeros_(embedding.weight)
-
-    def forward(self, X):
-        users, items = X[:, 0], X[:, 1]
-        dot = (self.users(users) * self.items(items)).sum(1, keepdim=True)
-        return dot + self.user_bias(users) + self.item_bias(items) + self.bias
 
 
 def make_ratings(n_users=50, n_items=40, rank=3, ratings_per_user=16, noise=0.3,
@@ -101,6 +77,10 @@ def _ratings_problem(dataset, data_file, max_users, random_state):
         X, n_users, n_items = data.X, data.n_users, data.n_items
         y = (data.y - data.y.mean()).astype(np.float32)
         groups = data.user_ids[X[:, 0]]
+    import torch
+
+    from ._matrix_factorization import MatrixFactorization
+
     torch.manual_seed(random_state)
     module = MatrixFactorization(n_users=n_users, n_items=n_items, rank=3)
     return X, y, groups, module
@@ -117,8 +97,21 @@ def _split_per_individual(groups, test_fraction, rng):
     return is_eval
 
 
+def _tabular_net(n_features, n_out, random_state):
+    """The small MLP whose training TracIn traces on the tabular datasets."""
+    import torch
+
+    torch.manual_seed(random_state)
+    return torch.nn.Sequential(
+        torch.nn.Linear(n_features, 16), torch.nn.Tanh(), torch.nn.Linear(16, n_out),
+    )
+
+
 def _fit_net(module, X, y, max_epochs, seed, regression=True, recorder=None):
+    import torch
     from skorch import NeuralNetClassifier, NeuralNetRegressor
+
+    from ._checkpoints import TracInCheckpoints
 
     torch.manual_seed(seed)
     keeper = TracInCheckpoints(epochs=max(1, max_epochs // 3))
@@ -188,7 +181,8 @@ def _tabular_individuals(individuals, frame, n_individuals, rng):
 
 def run_reciprocity_study(
     dataset="diabetes", *, data_file=None, max_users=None, n_individuals=20,
-    individuals=None, test_fraction=0.3, max_epochs=30, random_state=0,
+    individuals=None, test_fraction=0.3, max_epochs=30, tracin=True,
+    random_state=0,
 ):
     """Inflow, outflow and reciprocity under several influence settings.
 
@@ -252,6 +246,12 @@ default="diabetes"
         Share of each individual's rows kept for separate evaluation.
     max_epochs : int, default=30
         Training epochs of the net (checkpoints every third of them).
+    tracin : bool, default=True
+        Train the net and measure the three TracIn settings (``"tracin_*"``),
+        which needs torch and skorch (``pip install "skcorr[torch]"``).
+        False measures the influence-function settings only, with
+        scikit-learn alone; the ratings datasets are a torch model, so they
+        need ``tracin=True``.
     random_state : int, default=0
 
     Returns
@@ -261,7 +261,20 @@ default="diabetes"
         :func:`~skcorr.influence.reciprocity_score`; ``"flows"``: dict of
         flow DataFrames per setting; ``"top_givers"`` and ``"top_receivers"``:
         the five individuals with the largest outflow and inflow in
-        ``"tracin_separate"`` (``"tracin_shared"`` with ``individuals="rows"``).
+        ``"tracin_separate"`` (``"tracin_shared"`` with ``individuals="rows"``;
+        with ``tracin=False``, ``"influence_separate"`` or
+        ``"influence_shared"``), named by ``"top_setting"``.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        (an ``ImportError``) if ``tracin=True`` and torch or skorch is not
+        installed; the message ends with ``pip install "skcorr[torch]"``.
+    TypeError
+        If ``tracin`` is not a bool.
+    ValueError
+        If ``tracin=False`` with a ratings dataset (besides the checks of the
+        other parameters).
 
     References
     ----------
@@ -280,6 +293,11 @@ default="diabetes"
     1.0
     >>> float(results["scores"].loc["tracin_ideal", "gap"]) < 1.0
     True
+
+    Without torch, the influence-function settings alone:
+
+    >>> list(run_reciprocity_study("diabetes", tracin=False)["scores"].index)
+    ['influence_shared', 'influence_leverage', 'influence_separate']
 
     MovieLens 100K from a local ``u.data`` (here a tiny stand-in written on
     the spot: 12 users rating 4 to 7 of 10 items):
@@ -324,6 +342,16 @@ default="diabetes"
         raise ValueError(f"random_state must be an int; got {random_state!r}.")
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1); got {test_fraction!r}.")
+    if not isinstance(tracin, bool | np.bool_):
+        raise TypeError(f"tracin must be True or False; got {tracin!r}.")
+    if dataset in RATINGS_DATASETS and not tracin:
+        raise ValueError(
+            f"dataset={dataset!r} is measured with TracIn of a matrix factorisation "
+            "(a torch model): it needs tracin=True (and torch: pip install "
+            '"skcorr[torch]"); the tabular datasets run with tracin=False.'
+        )
+    if tracin:
+        require_torch(f"run_reciprocity_study(dataset={dataset!r}) with tracin=True")
     rng = check_random_state(random_state)
     if dataset in RATINGS_DATASETS:
         X, y, groups, module = _ratings_problem(
@@ -345,11 +373,7 @@ default="diabetes"
             y = y.astype(np.int64)
             linear = LogisticRegression(C=1.0)
         n_out = 1 if regression else 2
-        torch.manual_seed(random_state)
-        module = torch.nn.Sequential(
-            torch.nn.Linear(X.shape[1], 16), torch.nn.Tanh(),
-            torch.nn.Linear(16, n_out),
-        )
+        module = _tabular_net(X.shape[1], n_out, random_state) if tracin else None
     is_eval = _split_per_individual(groups, test_fraction, rng)
     train, test = ~is_eval, is_eval
     # one row cannot both give and get: no separate evaluation then
@@ -381,25 +405,34 @@ default="diabetes"
             flows["influence_separate"] = separate(
                 plain, X[train], y_linear[train], X[test], y_linear[test]
             )
-    recorder = TracInIdealRecorder(X[train], y[train], groups=groups[train],
-                                   eval_groups=groups[train], store_matrix=False)
-    net = _fit_net(module, X[train], y[train], max_epochs, random_state, regression,
-                   recorder=recorder)
-    tracin = TracIn(net)
-    flows["tracin_shared"] = influence_flows(
-        tracin, X[train], y[train], groups=groups[train], as_frame=True
-    )
-    if separate_sets:
-        flows["tracin_separate"] = separate(tracin, X[train], y[train], X[test],
-                                            y[test])
-    flows["tracin_ideal"] = _frame(recorder.flows_)
+    if tracin:
+        from ._tracin import TracIn
+        from ._tracin_ideal import TracInIdealRecorder
+
+        recorder = TracInIdealRecorder(X[train], y[train], groups=groups[train],
+                                       eval_groups=groups[train], store_matrix=False)
+        net = _fit_net(module, X[train], y[train], max_epochs, random_state,
+                       regression, recorder=recorder)
+        traced = TracIn(net)
+        flows["tracin_shared"] = influence_flows(
+            traced, X[train], y[train], groups=groups[train], as_frame=True
+        )
+        if separate_sets:
+            flows["tracin_separate"] = separate(traced, X[train], y[train], X[test],
+                                                y[test])
+        flows["tracin_ideal"] = _frame(recorder.flows_)
     scores = pd.DataFrame({name: _scores(f) for name, f in flows.items()}).T
     scores.index.name = "setting"
-    last = flows.get("tracin_separate", flows["tracin_shared"])
+    prefix = "tracin" if tracin else "influence"
+    top_setting = f"{prefix}_separate"
+    if top_setting not in flows:
+        top_setting = f"{prefix}_shared"
+    last = flows[top_setting]
     return {
         "dataset": dataset,
         "scores": scores.round(12),
         "flows": flows,
+        "top_setting": top_setting,
         "top_givers": last["outflow"].nlargest(5),
         "top_receivers": last["inflow"].nlargest(5),
     }

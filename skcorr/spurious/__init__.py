@@ -8,8 +8,7 @@ Importing this subpackage does not import torch: the torch modules
 (:class:`SpuriousMLP`, :class:`SpuriousCNN`) are loaded on first access.
 """
 
-import importlib
-
+from ..utils.optional import lazy_attributes
 from ._deletion import incremental_retraining, influence_removal
 from ._injection import SpuriousInjectionClassifier, SpuriousInjector
 from ._patterns import PATTERN_NAMES, SpuriousPattern, make_pattern
@@ -43,12 +42,4 @@ __all__ = [
     *_LAZY,
 ]
 
-
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name], __name__), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

@@ -105,3 +105,36 @@ def test_full_quick_report_renders_in_headless_chromium(tmp_path):
     ):
         assert heading in dom
     assert dom.count("<img") == 5
+
+
+def test_quick_settings_are_smaller_than_full_in_every_study():
+    quick, full = _report.SETTINGS["quick"], _report.SETTINGS["full"]
+    assert set(quick) == set(full) == set(_report.STUDIES)
+    assert quick["errors"]["model_size"] == "quick"
+    assert full["errors"]["model_size"] == "full"
+    for study, key in [("spurious", "patterns"), ("spurious", "n_examples"),
+                       ("difficulty", "n_examples")]:
+        assert set(quick[study][key]) < set(full[study][key]), (study, key)
+    for study, key in [("spurious", "seeds"), ("difficulty", "seeds"),
+                       ("difficulty", "epochs"), ("reciprocity", "max_epochs")]:
+        assert quick[study][key] < full[study][key], (study, key)
+    assert quick["difficulty"]["n_samples"] < 1797  # full: all of digits
+
+
+def test_format_csv_prints_one_row_per_study(tmp_path, capsys):
+    out = tmp_path / "report"
+    argv = ["report", "--quick", "--out", str(out), "--studies", "reciprocity"]
+    assert main([*argv, "--format", "csv", "--quiet"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "study,status,seconds,reason"
+    assert lines[1].startswith("reciprocity,ok,") and len(lines) == 2
+
+
+def test_output_inside_the_report_folder_is_refused(tmp_path, capsys):
+    out = tmp_path / "report"
+    out.mkdir()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "--out", str(out), "--output", str(out / "numbers.json")])
+    assert exit_info.value.code == 2
+    assert "is inside --out" in capsys.readouterr().err
+    assert list(out.iterdir()) == []  # nothing ran, nothing was written
