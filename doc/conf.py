@@ -1,8 +1,14 @@
 """Sphinx configuration of skcorr's documentation."""
 
 import os
+import sys
+from pathlib import Path
 
 import skcorr
+
+sys.path.insert(0, str(Path(__file__).parent / "sphinxext"))
+
+import offline_docs  # noqa: E402  (doc/sphinxext, on the path just above)
 
 project = "skcorr"
 author = "the skcorr developers"
@@ -12,6 +18,7 @@ version = release
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
     "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
@@ -23,7 +30,14 @@ autosummary_generate = True
 # (see _templates/autosummary/class.rst).
 templates_path = ["_templates"]
 numpydoc_show_class_members = False
-exclude_patterns = ["_build", "auto_examples/*.ipynb"]
+# sphinx-gallery's execution-time pages load their table scripts from a CDN:
+# not written, and any left by an older build not read.
+exclude_patterns = [
+    "_build",
+    "auto_examples/*.ipynb",
+    "sg_execution_times.rst",
+    "auto_examples/sg_execution_times.rst",
+]
 html_theme = "alabaster"
 
 sphinx_gallery_conf = {
@@ -32,7 +46,18 @@ sphinx_gallery_conf = {
     "filename_pattern": "/plot_",
     # SKCORR_QUICK_DOCS=1 lists the examples without running them.
     "plot_gallery": "False" if os.environ.get("SKCORR_QUICK_DOCS") else "True",
+    "write_computation_times": False,
 }
+
+# The documentation builds and reads with no network (doc/sphinxext/
+# offline_docs.py): MathJax comes from the docs extra's offline copy and is
+# served from _static (set when the configuration is read), links to
+# scikit-learn's API resolve against an inventory written from the installed
+# scikit-learn, and a page that loads a remote script or style sheet is a
+# warning, so an error under -W. intersphinx downloads nothing: its only
+# inventory is that local file.
+intersphinx_mapping = {}
+intersphinx_timeout = 1
 
 # scikit-learn's own documentation, for the glossary terms and labels that
 # skcorr's docstrings (and the docstrings estimators inherit from scikit-learn)
@@ -74,5 +99,9 @@ def _skip_request_setters(app, what, name, obj, skip, options):
 
 
 def setup(app):
+    app.connect("config-inited", offline_docs.use_offline_mathjax)
+    app.connect("config-inited", offline_docs.link_sklearn_offline)
+    app.connect("build-finished", offline_docs.check_no_remote_assets)
+    app.connect("missing-reference", offline_docs.warn_unresolved_sklearn)
     app.connect("missing-reference", _sklearn_reference)
     app.connect("autodoc-skip-member", _skip_request_setters)
