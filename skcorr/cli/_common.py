@@ -728,13 +728,55 @@ def add_run_options(parser, *, n_jobs_help=None):
     )
 
 
-def add_common_options(parser, *, n_jobs_help=None, output_help=None):
+def add_common_options(parser, *, n_jobs_help=None, output_help=None,
+                       quiet_help=None):
     """The options every command takes: ``--random-state``, ``--n-jobs``,
-    ``--format`` and ``--output`` (see :func:`add_run_options` and
-    :func:`add_output_options`); the help texts may say what they mean for
-    one command."""
+    ``--format``, ``--output`` (see :func:`add_run_options` and
+    :func:`add_output_options`) and ``--quiet`` (see
+    :func:`add_quiet_option`); the help texts may say what they mean for one
+    command."""
     add_run_options(parser, n_jobs_help=n_jobs_help)
     add_output_options(parser, output_help=output_help)
+    add_quiet_option(parser, quiet_help=quiet_help)
+
+
+def add_quiet_option(parser, *, quiet_help=None):
+    """``--quiet``: no progress bar, the same for every command.
+
+    Progress bars are written to stderr and shown only when stderr is a
+    terminal (see :func:`skcorr.utils.progress.progress_bar`); ``--quiet``
+    turns them off there too. A parser that already has ``--quiet`` keeps
+    its own. Read it with :func:`verbosity`.
+    """
+    if "--quiet" in parser._option_string_actions:
+        return
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help=quiet_help
+        or "no progress bar on the terminal (the results are printed as "
+        "usual); off a terminal no bar is shown anyway",
+    )
+
+
+def verbosity(args):
+    """The ``verbose`` the library gets: 1 without ``--quiet``, 0 with it.
+
+    A namespace without ``quiet`` (one built by another command, such as the
+    report's per-study settings) gets 0: no bar that ``--quiet`` could not
+    turn off.
+
+    Examples
+    --------
+    >>> from argparse import Namespace
+    >>> from skcorr.cli._common import verbosity
+    >>> verbosity(Namespace(quiet=False)), verbosity(Namespace(quiet=True))
+    (1, 0)
+    >>> verbosity(Namespace())
+    0
+    """
+    quiet = getattr(args, "quiet", None)
+    return 0 if quiet is None or quiet else 1
 
 
 def check_torch(what):
@@ -901,6 +943,22 @@ def emit(args, results, *, table, csv_table, quiet=False):
         print(json.dumps(to_jsonable(results), indent=2))
     else:
         write_csv(sys.stdout, *csv_table)
+
+
+def findings_text(results):
+    """The study's findings as lines under a "Findings" heading ("" if none).
+
+    The sentences are computed by the library from the study's numbers (see
+    :mod:`skcorr.utils.findings`); the commands only print them.
+    """
+    findings = results.get("findings") or []
+    if not findings:
+        return ""
+    lines = ["", "Findings:"]
+    for finding in findings:
+        text = finding.text if hasattr(finding, "text") else finding["text"]
+        lines.append(f"- {printable(text)}")
+    return "\n".join(lines)
 
 
 def to_jsonable(value):

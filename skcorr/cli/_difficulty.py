@@ -11,7 +11,9 @@ from ._common import (
     check_torch,
     comma_list,
     emit,
+    findings_text,
     format_table,
+    verbosity,
 )
 
 _EPILOG = """\
@@ -118,6 +120,7 @@ def compute_study(args):
         n_examples=tuple(args.n_examples),
         random_state=args.random_state,
         n_jobs=args.n_jobs,
+        verbose=verbosity(args),
     )
     mean_scores = {}
     for name, fit in study.difficulty.items():
@@ -138,6 +141,7 @@ def compute_study(args):
         "chance": study.chance,
         "hardest": {"architecture": first_name, "mean_loss": hardest},
         "mean_scores": mean_scores,
+        "findings": study.findings,
         "seconds": time.perf_counter() - start,
     }
 
@@ -222,7 +226,7 @@ def render_table(results):
             f"Hardest examples ({results['hardest']['architecture']}, mean loss):",
             format_table(list(hardest.items()), ["example", "mean loss"]),
         ]
-    return "\n".join(lines)
+    return "\n".join(lines) + findings_text(results)
 
 
 def run(args):

@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 
+from ..metrics import error_findings
 from ..utils.interrupts import reraise_interrupt
 from ..utils.validation import TASKS
 from ._common import (
@@ -15,11 +16,13 @@ from ._common import (
     at_least,
     check_output_path,
     emit,
+    findings_text,
     format_table,
     load_sklearn_dataset,
     matrix_table,
     read_prediction_csv,
     real,
+    verbosity,
 )
 
 DEFAULT_TARGET_COLUMN = "y_true"
@@ -202,7 +205,9 @@ def _fit_predict(model, X_train, y_train, X_test):
 def _fit_models(name, args):
     """Fit the default models on a bundled dataset; ``(y_test, Y_pred, names)``."""
     from sklearn.model_selection import train_test_split
-    from sklearn.utils.parallel import Parallel, delayed
+    from sklearn.utils.parallel import delayed
+
+    from ..utils.progress import parallel_map, progress_bar
 
     X, y = load_sklearn_dataset(name)
     regression = name == "diabetes"
@@ -216,10 +221,17 @@ def _fit_models(name, args):
     models = (_regressors if regression else _classifiers)(
         args.random_state, getattr(args, "model_size", "full")
     )
-    predictions = Parallel(n_jobs=args.n_jobs)(
-        delayed(_fit_predict)(model, X_train, y_train, X_test)
-        for model in models.values()
-    )
+    with progress_bar(
+        len(models), f"fitting models on {name}", verbosity(args), unit="model"
+    ) as progress:
+        predictions = parallel_map(
+            (
+                delayed(_fit_predict)(model, X_train, y_train, X_test)
+                for model in models.values()
+            ),
+            progress=progress,
+            n_jobs=args.n_jobs,
+        )
     return y_test, np.column_stack(predictions), list(models)
 
 
@@ -232,6 +244,7 @@ def _run_scenario(args):
         random_state=args.random_state,
         n_seeds=args.seeds,
         n_jobs=args.n_jobs,
+        verbose=verbosity(args),
     )
     source = f"scenario {args.scenario!r}: {scenario.description}"
     return (
@@ -387,8 +400,36 @@ def compute_study(args):
             "independent": risk.independent,
             "ratio": risk.ratio,
         }
+    results["significance"], results["significance_warnings"] = _significance(
+        errors, task
+    )
+    results["findings"] = error_findings(results)
     results["seconds"] = time.perf_counter() - start
     return results
+
+
+def _significance(errors, task):
+    """Analytic p-values and 95% intervals of each pair's error correlation:
+    phi of the 0/1 errors (classification) or Pearson of the residuals
+    (regression), with the warnings it gave (few samples, constant errors)."""
+    import warnings
+
+    from ..metrics import error_correlation_significance
+
+    errors = np.asarray(errors)
+    classification = task == "classification"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        # Against a zero target, the predictions -errors have the errors as
+        # their residuals and as their 0/1 error indicators.
+        significance = error_correlation_significance(
+            np.zeros(errors.shape[0]),
+            errors.astype(int) if classification else -errors,
+            method="phi" if classification else "pearson",
+            test="analytic",
+            task=task,
+        )
+    return significance, [str(warning.message) for warning in caught]
 
 
 def render_table(results):
@@ -429,7 +470,7 @@ def render_table(results):
         ]
     elif results["task"] == "regression":
         lines += ["", "(pass --tolerance to measure the aggregated risk of regressors)"]
-    return "\n".join(lines)
+    return "\n".join(lines) + findings_text(results)
 
 
 def risk_table(risk):

@@ -14,7 +14,9 @@ from ._common import (
     check_output_path,
     check_torch,
     emit,
+    findings_text,
     format_table,
+    verbosity,
 )
 
 DATASETS = ("diabetes", "breast_cancer", "ratings", "movielens")
@@ -169,6 +171,7 @@ def compute_study(args):
             max_epochs=args.max_epochs,
             tracin=tracin,
             random_state=args.random_state,
+            verbose=verbosity(args),
             **movielens,
         )
     except (OSError, ValueError) as exc:
@@ -210,7 +213,7 @@ def render_table(results):
             ["giver", "outflow", "receiver", "inflow"],
         ),
     ]
-    return "\n".join(lines)
+    return "\n".join(lines) + findings_text(results)
 
 
 def run(args):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils.progress import progress_bar
 from . import _difficulty, _errors, _html, _reciprocity, _spurious
 from ._common import (
     UsageError,
@@ -139,15 +140,121 @@ def add_parser(subparsers):
 
 def _namespace(args, **values):
     return argparse.Namespace(
-        random_state=args.random_state, n_jobs=args.n_jobs, output=None, **values
+        random_state=args.random_state, n_jobs=args.n_jobs, output=None,
+        quiet=args.quiet, **values
     )
 
 
-# -- the four studies: each returns (results, html body, {csv name: table}) --
+# -- the four studies: each returns (results, html body, {csv name: table},
+# findings); the bodies are built from the results alone (_*_body), so a page
+# can be composed from results without running a study.
+
+TOP_ROWS = 10  # a longer table shows its top rows, the whole of it folded
+
+
+_ERROR_RATE_LEGEND = {
+    "error rate": "share of held-out samples the model gets wrong",
+    "rmse": "root mean squared error on the held-out samples, in target units",
+}
+
+
+def _pairs_table(results):
+    models, matrix = results["models"], np.asarray(results["matrix"], dtype=float)
+    significance = results.get("significance")
+    rows = []
+    for i in range(len(models)):
+        for j in range(i + 1, len(models)):
+            row = [models[i], models[j], matrix[i, j]]
+            if significance is not None:
+                row += [
+                    np.asarray(significance[key], dtype=float)[i, j]
+                    for key in ("statistic", "low", "high", "pvalue")
+                ]
+            rows.append(row)
+    rows.sort(key=lambda row: -np.nan_to_num(row[2], nan=-np.inf))
+    header = ["model", "other model", results["method"]]
+    legend = {
+        results["method"]: f"{results['method']} correlation of the two models' "
+        "errors (1: they fail on the same samples; 0: unrelated)",
+    }
+    if significance is not None:
+        test = significance["method"]
+        header += [test, "95% low", "95% high", "p-value"]
+        legend[test] = (
+            f"{test} correlation of the errors, whose uncertainty the next "
+            "columns give"
+        )
+        legend["95% low, 95% high"] = "Fisher z confidence interval of it"
+        legend["p-value"] = (
+            "two-sided test of no correlation (independent failures); below "
+            "0.05: significant"
+        )
+    return header, rows, legend
+
+
+def _errors_body(results, dataset):
+    from ..plotting import AggregatedRiskDisplay, ErrorCorrelationDisplay
+
+    display = ErrorCorrelationDisplay(
+        results["matrix"], model_names=results["models"], method=results["method"]
+    ).plot()
+    per_model = "error_rate" if "error_rate" in results else "rmse"
+    label = per_model.replace("_", " ")
+    header, rows, legend = _pairs_table(results)
+    body = [
+        _html.paragraph(
+            "Error correlation of models fitted on the same data (Li, Sarna, Lin "
+            "2025). " + results["source"] + "."
+        ),
+        _html.figure(
+            display.figure_,
+            f"Pairwise {results['method']} correlation of the models' errors",
+        ),
+        _html.table(
+            ["model", label],
+            list(zip(results["models"], results[per_model], strict=True)),
+            {"model": "model fitted on the training split",
+             label: _ERROR_RATE_LEGEND[label]},
+        ),
+        _html.paragraph(
+            "Pairs of models, most correlated first; mean over pairs "
+            f"{_html.format_value(results['mean_correlation'])}:"
+        ),
+        _html.table(header, rows, legend, top=TOP_ROWS),
+    ]
+    for message in results.get("significance_warnings", []):
+        body.append(_html.paragraph(f"Note: {message}", "note"))
+    risk = results.get("aggregated_risk")
+    if risk is not None:
+        risk_display = AggregatedRiskDisplay(
+            risk["k"], risk["observed"], risk["independent"], name=dataset
+        ).plot()
+        body.append(
+            _html.figure(
+                risk_display.figure_,
+                "Share of samples on which at least k models fail, observed and "
+                "if the models failed independently",
+            )
+        )
+        body.append(
+            _html.table(
+                *_errors.risk_table(risk),
+                {
+                    "k": "number of models",
+                    "observed": "share of test samples on which at least k "
+                    "models fail",
+                    "if independent": "the same share if the models failed "
+                    "independently, each at its own error rate",
+                    "ratio": "observed / if independent (above 1: the models "
+                    "fail together more than chance)",
+                },
+            )
+        )
+    return "".join(body)
 
 
 def _study_errors(args, settings):
-    from ..plotting import AggregatedRiskDisplay, ErrorCorrelationDisplay
+    from ..metrics import error_findings
 
     study_args = _namespace(
         args,
@@ -161,80 +268,96 @@ def _study_errors(args, settings):
         **settings["errors"],
     )
     results = _errors.compute_study(study_args)
-    display = ErrorCorrelationDisplay(
-        results["matrix"], model_names=results["models"], method=results["method"]
-    ).plot()
-    body = [
-        _html.paragraph(
-            "Do my models fail together? Error correlation of models fitted on "
-            "the same data (Li, Sarna, Lin 2025). " + results["source"] + "."
-        ),
-        _html.figure(display.figure_, "Pairwise error correlation"),
-    ]
-    per_model = "error_rate" if "error_rate" in results else "rmse"
-    body.append(
-        _html.table(
-            ["model", per_model.replace("_", " ")],
-            list(zip(results["models"], results[per_model], strict=True)),
-        )
-    )
-    body.append(
-        _html.paragraph(
-            f"Mean correlation over pairs: {results['mean_correlation']:.3f}"
-        )
-    )
-    risk = results.get("aggregated_risk")
-    if risk is not None:
-        risk_display = AggregatedRiskDisplay(
-            risk["k"], risk["observed"], risk["independent"], name=args.dataset
-        ).plot()
-        body.append(
-            _html.figure(
-                risk_display.figure_,
-                "Rate of samples on which at least k models fail, observed and if "
-                "the models failed independently",
-            )
-        )
-        body.append(_html.table(*_errors.risk_table(risk)))
+    findings = results.get("findings") or error_findings(results)
     return (
         results,
-        "".join(body),
+        _errors_body(results, args.dataset),
         {"errors_matrix": matrix_table(results["matrix"], results["models"])},
+        findings,
     )
 
 
 def _spurious_figure(runs):
+    import matplotlib.pyplot as plt
     import pandas as pd
 
     from ..plotting import SpuriousCurveDisplay
 
-    return SpuriousCurveDisplay.from_results(pd.DataFrame(runs)).figure_
+    runs = pd.DataFrame(runs)
+    models = list(dict.fromkeys(runs["model"]))
+    # One panel per model: each holds one curve per pattern.
+    fig, axes = plt.subplots(
+        1, len(models), figsize=(6 * len(models), 4.5), sharey=True,
+        layout="constrained", squeeze=False,
+    )
+    for ax, model in zip(axes[0], models, strict=True):
+        SpuriousCurveDisplay.from_results(runs, models=[model], ax=ax, legend=False)
+        ax.set_title(model)
+    axes[0, -1].legend(title="pattern", fontsize=8, loc="upper left",
+                       bbox_to_anchor=(1.01, 1))
+    return fig
+
+
+_SPURIOUS_COLUMNS = [
+    ("model", "model", "the model family trained"),
+    ("pattern", "pattern", "the pattern added to n training images of class 0"),
+    ("n_examples", "n", "training images that carry the pattern (0: baseline)"),
+    ("norm", "pattern norm", "mean L2 norm of the change the pattern makes to "
+     "a test image, in pixel units"),
+    ("score", "spurious score", "share of test images whose class-0 probability "
+     "rises by more than 0.1 when the pattern is added (mean over seeds)"),
+    ("score_sem", "standard error", "standard error of the score over seeds"),
+    ("significant", "seeds significant", "share of seeds whose one-sided Welch "
+     "test against the baseline gives p < 0.05"),
+    ("accuracy", "accuracy", "test accuracy of the patched model"),
+]
+
+
+def _spurious_table(results):
+    rows = sorted(
+        results["summary"], key=lambda row: -np.nan_to_num(row["score"], nan=-1)
+    )
+    header = [title for _, title, _ in _SPURIOUS_COLUMNS]
+    cells = [[row[key] for key, _, _ in _SPURIOUS_COLUMNS] for row in rows]
+    legend = {title: text for _, title, text in _SPURIOUS_COLUMNS}
+    return header, cells, legend
+
+
+def _spurious_body(results):
+    header, rows, legend = _spurious_table(results)
+    return "".join(
+        [
+            _html.paragraph(
+                f"A pattern on n training digits of class "
+                f"{results['target_class']} (labels untouched), the smallest n "
+                "at which a model ties the pattern to the class (Yang, Chou, "
+                "Chaudhuri 2022)."
+            ),
+            _html.figure(
+                _spurious_figure(results["runs"]),
+                "Spurious score against the number of patched examples, one "
+                "panel per model (mean and standard error over seeds)",
+            ),
+            _html.paragraph("Settings, highest spurious score first:"),
+            _html.table(header, rows, legend, top=TOP_ROWS),
+        ]
+    )
 
 
 def _study_spurious(args, settings):
+    from ..spurious import spurious_findings
+
     study_args = _namespace(
         args, dataset="digits", target_class=0, **settings["spurious"]
     )
     results = _spurious.compute_study(study_args)
-    header, rows = _spurious._summary_table(results)
-    body = "".join(
-        [
-            _html.paragraph(
-                "How few examples does it take to learn a spurious pattern? A "
-                "pattern on n training digits of class 0 (labels untouched); the "
-                "spurious score is the share of test images whose class-0 "
-                "probability rises by more than 0.1 when the pattern is added "
-                "(Yang, Chou, Chaudhuri 2022)."
-            ),
-            _html.figure(
-                _spurious_figure(results["runs"]),
-                "Spurious score against the number of patched examples (mean and "
-                "standard error over seeds)",
-            ),
-            _html.table(header, rows),
-        ]
+    findings = results.get("findings") or spurious_findings(results["runs"])
+    return (
+        results,
+        _spurious_body(results),
+        {"spurious": _spurious._summary_table(results)},
+        findings,
     )
-    return results, body, {"spurious": (header, rows)}
 
 
 def _difficulty_figure(results):
@@ -244,43 +367,61 @@ def _difficulty_figure(results):
     curves = {}
     for row in results["runs_needed"]:
         curves.setdefault(row["architecture"], []).append(row)
-    for name, rows in curves.items():
+    for (name, rows), style in zip(curves.items(), ("o-", "s--", "^:", "D-.") * 5,
+                                   strict=False):
         left.plot(
             [row["n_runs"] for row in rows],
             [row["median_rank_error"] for row in rows],
-            "o-",
+            style,
             label=name,
         )
+    left.set_xticks(sorted({row["n_runs"] for row in results["runs_needed"]}))
     left.set_xlabel("runs averaged")
-    left.set_ylabel("median rank error")
+    left.set_ylabel("median rank error (share of the examples)")
     left.set_title("How many runs a score needs")
     left.legend(fontsize=8)
     from ..plotting import DifficultyDisplay
 
     first = next(iter(results["mean_scores"].values()))
     varying = [c for c in first.columns if np.ptp(first[c].to_numpy()) > 0]
-    DifficultyDisplay.from_scores(first[varying], kind="distribution", ax=right)
+    DifficultyDisplay.from_scores(
+        first[varying], kind="distribution", ax=right, quantile_range=(0.01, 0.99)
+    )
     return fig
 
 
-def _study_difficulty(args, settings):
-    study_args = _namespace(
-        args, dataset="digits", top=10, **settings["difficulty"]
-    )
-    results = _difficulty.compute_study(study_args)
+_FINGERPRINT_LEGEND = {
+    "score": "the difficulty score used ('all': every score together)",
+    "examples": "k, the examples whose scores tell the architecture apart",
+    "t_test": "held-out accuracy, k examples chosen by Welch t-tests",
+    "random": "held-out accuracy, k random examples",
+    "aggregate": "held-out accuracy from the mean over all examples",
+    "t_test_leave_one_out": "as t_test, examples chosen without the "
+    "architecture being classified",
+}
+
+
+def _difficulty_body(results):
     consistency = results["consistency"]
-    models = _difficulty.ARCHITECTURES[results["architectures"]]
-    body = "".join(
+    models = _difficulty.ARCHITECTURES.get(
+        results["architectures"], results["architectures"]
+    )
+    header, rows = _difficulty.fingerprint_table(results)
+    return "".join(
         [
             _html.paragraph(
-                "How hard is each example, and can I trust that score? Scores from "
-                f"training dynamics over {results['runs_per_architecture']} seeded "
-                f"runs each of {models} on digits ({results['epochs']} epochs), "
-                "their run-to-run consistency and architecture fingerprints (Kwok "
-                "et al. 2024)."
+                f"Scores from training dynamics over "
+                f"{results['runs_per_architecture']} seeded runs each of {models} "
+                f"on digits ({results['epochs']} epochs), their run-to-run "
+                "consistency and architecture fingerprints (Kwok et al. 2024)."
             ),
-            _html.figure(_difficulty_figure(results), "Consistency and scores"),
-            _html.paragraph("Mean Spearman correlation of one run with the others:"),
+            _html.figure(
+                _difficulty_figure(results),
+                "Left: rank error of the n-run mean against the all-run mean. "
+                "Right: per-example mean scores of the first architecture, "
+                "standardised, within the 1-99% quantiles of each score",
+            ),
+            _html.paragraph("Consistency of the scores:"),
             _html.table(
                 ["architecture", *consistency.columns],
                 [
@@ -289,19 +430,45 @@ def _study_difficulty(args, settings):
                         consistency.index, consistency.to_numpy(), strict=True
                     )
                 ],
+                {"architecture": "the model trained",
+                 "other columns": "mean Spearman correlation of one run's "
+                 "per-example score with the other runs' (1: the same ranking "
+                 "of examples every run)"},
             ),
             _html.paragraph(
-                f"Architecture fingerprints, held-out accuracy (chance "
-                f"{results['chance']:.2f}) of telling a run's architecture from "
-                "its scores on k examples chosen by Welch t-tests, k random "
-                "examples, or the mean over all examples (aggregate); score "
-                "'all' uses every score together, the other rows one score "
-                "alone:"
+                f"Architecture fingerprints (chance "
+                f"{_html.format_value(results['chance'])}):"
             ),
-            _html.table(*_difficulty.fingerprint_table(results)),
+            _html.table(
+                header,
+                rows,
+                {key: text for key, text in _FINGERPRINT_LEGEND.items()
+                 if key in header},
+                top=TOP_ROWS,
+            ),
         ]
     )
-    return results, body, {"difficulty_scores": _difficulty._scores_table(results)}
+
+
+def _study_difficulty(args, settings):
+    import pandas as pd
+
+    from ..difficulty import difficulty_findings
+
+    study_args = _namespace(
+        args, dataset="digits", top=10, **settings["difficulty"]
+    )
+    results = _difficulty.compute_study(study_args)
+    findings = results.get("findings") or difficulty_findings(
+        {**results, "fingerprint": pd.DataFrame(results["fingerprint"]),
+         "n_runs": results["runs_per_architecture"]}
+    )
+    return (
+        results,
+        _difficulty_body(results),
+        {"difficulty_scores": _difficulty._scores_table(results)},
+        findings,
+    )
 
 
 def _reciprocity_figure(flows):
@@ -310,37 +477,66 @@ def _reciprocity_figure(flows):
     from ..plotting import FlowDisplay
 
     names = [name for name in ("influence_shared", "tracin_separate") if name in flows]
-    fig, axes = plt.subplots(1, len(names), figsize=(5 * len(names), 4.2))
+    fig, axes = plt.subplots(1, len(names), figsize=(5.5 * len(names), 4.5))
     for ax, name in zip(np.atleast_1d(axes), names, strict=True):
         FlowDisplay.from_flows(flows[name], ax=ax).ax_.set_title(name)
     fig.tight_layout()
     return fig
 
 
-def _study_reciprocity(args, settings):
-    dataset = "breast_cancer" if args.dataset == "breast_cancer" else "diabetes"
-    study_args = _namespace(args, dataset=dataset, **settings["reciprocity"])
-    results = _reciprocity.compute_study(study_args)
+_RECIPROCITY_LEGEND = {
+    "setting": "how influence was measured: influence functions or TracIn, on "
+    "one shared evaluation set or separate ones",
+    "spearman": "rank correlation of each individual's inflow and outflow "
+    "(1: who gives most gets most)",
+    "pearson": "linear correlation of inflow and outflow",
+    "gap": "1 - sum |inflow - outflow| / sum (|inflow| + |outflow|); 1: each "
+    "gets exactly what it gives",
+    "ratio": "median over individuals of inflow / outflow; 1: balanced",
+}
+
+
+def _reciprocity_body(results):
     header, rows = _reciprocity._scores_table(results["scores"])
     body = "".join(
         [
             _html.paragraph(
-                f"Who gives and who gets? Rows of {dataset} split among individuals; "
-                "outflow is the influence an individual's rows have on the others, "
+                f"Rows of {results['dataset']} split among individuals; outflow "
+                "is the influence an individual's rows have on the others, "
                 "inflow the influence the others have on it (Sundararajan & "
                 "Krichene 2022). On one shared evaluation set influence is "
                 "symmetric, so reciprocity is 1 by construction; separate "
                 "evaluation sets break it."
             ),
             _html.figure(
-                _reciprocity_figure(results["flows"]), "Inflow against outflow"
+                _reciprocity_figure(results["flows"]),
+                "Inflow against outflow, one point per individual",
             ),
-            _html.table(header, rows),
+            _html.table(
+                header, rows,
+                {key: text for key, text in _RECIPROCITY_LEGEND.items()
+                 if key in header},
+            ),
         ]
     )
     if "note" in results:
         body += _html.paragraph(f"Note: {results['note']}.", "note")
-    return results, body, {"reciprocity": (header, rows)}
+    return body
+
+
+def _study_reciprocity(args, settings):
+    from ..influence import reciprocity_findings
+
+    dataset = "breast_cancer" if args.dataset == "breast_cancer" else "diabetes"
+    study_args = _namespace(args, dataset=dataset, **settings["reciprocity"])
+    results = _reciprocity.compute_study(study_args)
+    findings = results.get("findings") or reciprocity_findings(results)
+    return (
+        results,
+        _reciprocity_body(results),
+        {"reciprocity": _reciprocity._scores_table(results["scores"])},
+        findings,
+    )
 
 
 # What a report folder holds: report.html, results.json and each study's CSV.
@@ -381,18 +577,6 @@ def _versions():
     return versions
 
 
-def _progress(total, quiet):
-    from tqdm.auto import tqdm
-
-    return tqdm(
-        total=total,
-        desc="skcorr report",
-        unit="study",
-        disable=quiet or not sys.stderr.isatty(),
-        file=sys.stderr,
-    )
-
-
 def build_report(args):
     """Run the studies and write the report; return ``(path, numbers)``.
 
@@ -406,20 +590,26 @@ def build_report(args):
     return args.out / "report.html", payload
 
 
+TITLE = "skcorr report: how are my models correlated?"
+
+
 def _build_report(args, out):
     import matplotlib
 
     matplotlib.use("Agg")
     mode = "quick" if args.quick else "full"
     settings = SETTINGS[mode]
-    sections, numbers, timings, failures = [], {}, {}, {}
-    with _progress(len(args.studies), args.quiet) as progress:
+    sections, numbers, timings, failures, findings = [], {}, {}, {}, []
+    with progress_bar(
+        len(args.studies), "skcorr report", 0 if args.quiet else 1, unit="study",
+        leave=True,
+    ) as progress:
         for name in args.studies:
             title, runner = RUNNERS[name]
             progress.set_postfix_str(name)
             start = time.perf_counter()
             try:
-                results, body, tables = runner(args, settings)
+                results, body, tables, found = runner(args, settings)
             except UsageError:
                 raise
             except Exception as exc:  # shown in the page; the exit code says so
@@ -428,10 +618,13 @@ def _build_report(args, out):
                     _html.paragraph(f"This study failed: {failures[name]}", "failed")
                     + f"<pre>{_html.escape(traceback.format_exc())}</pre>"
                 )
-                results, tables = None, {}
+                results, tables, found = None, {}, []
             timings[name] = time.perf_counter() - start
             body += _html.paragraph(f"Took {timings[name]:.1f} s.", "note")
             sections.append((title, body))
+            findings.append((title, found))
+            if results is not None:
+                results = {**results, "findings": [f.to_dict() for f in found]}
             numbers[name] = results
             for table_name, (header, rows) in tables.items():
                 write_csv(out / f"{table_name}.csv", header, rows)
@@ -451,12 +644,22 @@ def _build_report(args, out):
             _html.table(
                 ["setting", "value"],
                 [[key, json.dumps(value)] for key, value in run_settings.items()],
+                {"setting": "option of this run", "value": "its value (JSON)"},
             )
-            + _html.table(["package", "version"], list(versions.items()))
-            + _html.table(["study", "seconds"], [[k, v] for k, v in timings.items()]),
+            + _html.table(
+                ["package", "version"],
+                list(versions.items()),
+                {"version": "installed version ('not installed': the study "
+                 "ran without it)"},
+            )
+            + _html.table(
+                ["study", "seconds"],
+                [[k, v] for k, v in timings.items()],
+                {"seconds": "wall-clock time the study took"},
+            ),
         )
     )
-    page = _html.page("skcorr report: how are my models correlated?", sections)
+    page = _html.page(TITLE, sections, findings)
     (out / "report.html").write_text(page, encoding="utf-8")
     payload = {
         "settings": run_settings,

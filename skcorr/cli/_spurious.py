@@ -14,9 +14,11 @@ from ._common import (
     check_output_path,
     comma_list,
     emit,
+    findings_text,
     format_table,
     integer,
     read_npz,
+    verbosity,
 )
 
 PATTERNS = ("S1", "S2", "S3", "R1", "R2", "R3", "core")
@@ -174,6 +176,7 @@ def compute_study(args):
             n_seeds=args.seeds,
             random_state=args.random_state,
             n_jobs=args.n_jobs,
+            verbose=verbosity(args),
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
@@ -184,6 +187,7 @@ def compute_study(args):
         "seeds": args.seeds,
         "summary": summary.to_dict(orient="records"),
         "runs": raw.to_dict(orient="records"),
+        "findings": raw.attrs["findings"],
         "seconds": time.perf_counter() - start,
     }
 
@@ -221,7 +225,7 @@ def render_table(results):
             "Higher = the model tied the pattern to the target class. The paper's "
             "claims: the score rises with n and with the pattern's norm.",
         ]
-    )
+    ) + findings_text(results)
 
 
 def run(args):

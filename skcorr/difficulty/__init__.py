@@ -31,6 +31,7 @@ from ._dynamics import (
 )
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
 from ._estimator import ExampleDifficulty
+from ._findings import difficulty_findings
 from ._fingerprint import (
     ArchitectureFingerprinter,
     leave_one_architecture_out_score,
@@ -80,6 +81,7 @@ __all__ = [
     "difficulty_pca",
     "rank_error",
     "run_consistency",
+    "difficulty_findings",
     "run_difficulty_study",
     "runs_needed",
     "score_correlation",

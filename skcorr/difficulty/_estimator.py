@@ -11,9 +11,10 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.parallel import delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils.progress import parallel_map, progress_bar
 from ..utils.seeding import MAX_SEED, seeded_estimator, seeded_randomness
 from ..utils.validation import check_missing_labels, check_same_index
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
@@ -123,6 +124,9 @@ class ExampleDifficulty(BaseEstimator):
     n_jobs : int, default=None
         Runs fitted in parallel with :class:`sklearn.utils.parallel.Parallel`;
         results do not depend on it.
+    verbose : bool or int, default=0
+        0: silent. 1 or more: a progress bar of the runs finished on stderr,
+        shown only when stderr is a terminal; results do not depend on it.
 
     Attributes
     ----------
@@ -165,10 +169,11 @@ class ExampleDifficulty(BaseEstimator):
         "every": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
     }
 
     def __init__(self, estimator, *, scores=None, n_runs=10, n_epochs=10, every=1,
-                 random_state=None, n_jobs=None):
+                 random_state=None, n_jobs=None, verbose=0):
         self.estimator = estimator
         self.scores = scores
         self.n_runs = n_runs
@@ -176,6 +181,7 @@ class ExampleDifficulty(BaseEstimator):
         self.every = every
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     def _score_names(self):
         names = list(DEFAULT_SCORES if self.scores is None else self.scores)
@@ -258,13 +264,20 @@ class ExampleDifficulty(BaseEstimator):
         rng = check_random_state(self.random_state)
         self.seeds_ = rng.randint(MAX_SEED, size=self.n_runs)
         per_run = [name for name in names if name not in ENSEMBLE_SCORES]
-        results = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_run)(
-                self.estimator, X, y_index, seed, self.n_epochs, self.every,
-                self.classes_.size, per_run,
+        with progress_bar(
+            self.n_runs, "difficulty runs", self.verbose, unit="run"
+        ) as progress:
+            results = parallel_map(
+                (
+                    delayed(_fit_run)(
+                        self.estimator, X, y_index, seed, self.n_epochs,
+                        self.every, self.classes_.size, per_run,
+                    )
+                    for seed in self.seeds_
+                ),
+                progress=progress,
+                n_jobs=self.n_jobs,
             )
-            for seed in self.seeds_
-        )
         self.scores_ = {
             name: np.column_stack([scores[name] for scores, _ in results])
             for name in per_run

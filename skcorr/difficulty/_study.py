@@ -10,8 +10,10 @@ from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ..utils.optional import require_torch
+from ..utils.progress import progress_bar
 from ._consistency import difficulty_pca, run_consistency, runs_needed
 from ._estimator import ExampleDifficulty
+from ._findings import difficulty_findings
 from ._fingerprint import ArchitectureFingerprinter, leave_one_architecture_out_score
 
 STUDY_SCORES = ("loss", "margin", "el2n", "area_under_margin", "forgetting_events",
@@ -128,12 +130,14 @@ def _load(dataset):
         "n_samples": [Interval(Integral, 10, None, closed="left"), None],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
     },
     prefer_skip_nested_validation=True,
 )
 def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
                          architectures=None, scores=None, n_examples=(1, 10, 100),
-                         n_samples=None, random_state=0, n_jobs=None):
+                         n_samples=None, random_state=0, n_jobs=None,
+                         verbose=0):
     """Run study C (Kwok et al., 2024) on a scikit-learn dataset.
 
     Fits ``n_runs`` seeded runs of each architecture with
@@ -174,6 +178,11 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         Seeds everything.
     n_jobs : int, default=None
         Runs fitted in parallel; results do not depend on it.
+    verbose : bool or int, default=0
+        0: silent. 1 or more: on a terminal (stderr), a bar of the
+        architectures done and, below it, one of the runs of the current
+        architecture (``ExampleDifficulty(verbose=...)``); results do not
+        depend on it.
 
     Returns
     -------
@@ -188,8 +197,9 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         in the study's per-score experiments; n_examples; selection in
         ``"t_test"``, ``"random"``, ``"aggregate"`` and, with three
         architectures or more, ``"t_test_leave_one_out"``; accuracy),
-        ``chance`` (float) and ``sample_indices`` (rows of the dataset that
-        were used, in the order of the per-example scores).
+        ``chance`` (float), ``sample_indices`` (rows of the dataset that
+        were used, in the order of the per-example scores) and ``findings``
+        (sentences computed from these numbers, :func:`difficulty_findings`).
 
     Examples
     --------
@@ -216,11 +226,16 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         raise ValueError("The study compares at least two architectures.")
     scores = list(STUDY_SCORES if scores is None else scores)
     difficulty = {}
-    for name, estimator in architectures.items():
-        difficulty[name] = ExampleDifficulty(
-            estimator, scores=scores, n_runs=n_runs, n_epochs=n_epochs,
-            random_state=rng.randint(2**31 - 1), n_jobs=n_jobs,
-        ).fit(X, y)
+    with progress_bar(
+        len(architectures), "difficulty study", verbose, unit="architecture"
+    ) as progress:
+        for name, estimator in architectures.items():
+            difficulty[name] = ExampleDifficulty(
+                estimator, scores=scores, n_runs=n_runs, n_epochs=n_epochs,
+                random_state=rng.randint(2**31 - 1), n_jobs=n_jobs,
+                verbose=verbose,
+            ).fit(X, y)
+            progress.update(1)
 
     consistency = pd.DataFrame(
         {
@@ -250,7 +265,7 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     correlation = score_correlation(first[varying]) if len(varying) >= 2 else None
 
     fingerprint = _fingerprint_table(difficulty, scores, n_examples, rng)
-    return Bunch(
+    results = Bunch(
         difficulty=difficulty,
         consistency=consistency,
         runs_needed=pd.DataFrame(needed),
@@ -260,6 +275,8 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         chance=1.0 / len(difficulty),
         sample_indices=sample_indices,
     )
+    results["findings"] = difficulty_findings(results)
+    return results
 
 
 def _fingerprint_table(difficulty, scores, n_examples, rng):

@@ -30,6 +30,7 @@ from ..utils.parameters import (
     RANDOM_STATE_CONSTRAINT,
     IntervalNotBool,
 )
+from ..utils.progress import parallel_map, progress_bar
 from ..utils.seeding import MAX_SEED
 from ..utils.validation import check_same_index
 from ._fitting import (
@@ -247,9 +248,13 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
             memory = os.fspath(memory)
         fit = check_memory(memory).cache(fit_member, ignore=["member_name"])
         caller_pid = os.getpid()
-        with blas_single_thread():
-            results = Parallel(n_jobs=self.n_jobs, verbose=self.verbose)(
-                delayed(fit_member_for)(
+        # verbose: 0 silent; 1 a bar of the members fitted (on a terminal
+        # only); above 1, joblib's own messages at that level as well.
+        with blas_single_thread(), progress_bar(
+            len(plan), "fitting members", self.verbose, unit="member"
+        ) as progress:
+            results = parallel_map(
+                (delayed(fit_member_for)(
                     caller_pid,
                     fit,
                     template,
@@ -262,7 +267,10 @@ class BaseMemberEnsemble(BaseEstimator, metaclass=ABCMeta):
                     member_name=name,
                 )
                 for (name, template_name, template, seed), member_rows, member_features
-                in zip(plan, rows, features, strict=True)
+                in zip(plan, rows, features, strict=True)),
+                progress=progress,
+                n_jobs=self.n_jobs,
+                verbose=self.verbose if self.verbose > 1 else 0,
             )
         self.estimators_ = [received_member(fitted) for fitted, _ in results]
         self.fit_times_ = np.array([seconds for _, seconds in results])

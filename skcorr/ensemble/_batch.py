@@ -8,10 +8,11 @@ from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.parallel import delayed
 from sklearn.utils.validation import _num_samples, check_memory, indexable
 
 from ..utils.parameters import check_n_jobs
+from ..utils.progress import check_verbose, parallel_map, progress_bar
 from ..utils.validation import check_same_index
 from ._fitting import fit_member, net_input
 from ._validation import (
@@ -182,7 +183,8 @@ def _check_cv_and_y(cv, y):
 
 
 def evaluate_batch(
-    estimators, X, y, *, seeds, scoring=None, cv=None, n_jobs=None, memory=None
+    estimators, X, y, *, seeds, scoring=None, cv=None, n_jobs=None, memory=None,
+    verbose=0,
 ):
     """Fit and score every (estimator, seed, fold) in one parallel batch.
 
@@ -213,6 +215,9 @@ def evaluate_batch(
         Cache each fit by (estimator parameters, seed, rows, data): a killed run
         resumes without refitting the finished jobs. The cache holds pickles
         that are loaded, hence run, on the next call: see the warning below.
+    verbose : bool or int, default=0
+        0: silent. 1 or more: a progress bar of the jobs finished on stderr,
+        shown only when stderr is a terminal; the results do not depend on it.
 
     Returns
     -------
@@ -237,7 +242,8 @@ def evaluate_batch(
         indices within ``X`` (a boolean mask included). Also
         ``InvalidParameterError`` (a ValueError and a TypeError) for seeds that
         are floats, bools or outside ``[0, 2**32 - 1]``, for ``n_jobs=0`` or a
-        float ``n_jobs``, ``cv=True``, and an unknown ``scoring``.
+        float ``n_jobs``, ``cv=True``, and an unknown ``scoring``; also for a
+        ``verbose`` that is not a bool or an int >= 0.
 
     Warns
     -----
@@ -285,6 +291,7 @@ def evaluate_batch(
     kind = _common_kind(named)
     seed_list = check_seeds(seeds)
     check_n_jobs(n_jobs, "evaluate_batch")
+    check_verbose(verbose, "evaluate_batch")
     _check_cv_and_y(cv, y)
     check_same_index(X=X, y=y)  # rows are paired by position
     if kind == "classifier" and y is not None:
@@ -300,12 +307,19 @@ def evaluate_batch(
         for seed in seed_list
         for fold, (train, test) in enumerate(splits)
     ]
-    with blas_single_thread():
-        outputs = Parallel(n_jobs=n_jobs)(
-            delayed(_fit_and_score)(
-                fit, estimator, seed, X, y, train, test, scorer, f"{name}/seed={seed}"
-            )
-            for name, estimator, seed, fold, train, test in jobs
+    with blas_single_thread(), progress_bar(
+        len(jobs), "fitting jobs", verbose, unit="job"
+    ) as progress:
+        outputs = parallel_map(
+            (
+                delayed(_fit_and_score)(
+                    fit, estimator, seed, X, y, train, test, scorer,
+                    f"{name}/seed={seed}",
+                )
+                for name, estimator, seed, fold, train, test in jobs
+            ),
+            progress=progress,
+            n_jobs=n_jobs,
         )
     rows, predictions = [], [{} for _ in splits]
     for (name, _, seed, fold, _, _), (scores, fit_time, y_pred) in zip(

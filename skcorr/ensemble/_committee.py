@@ -125,7 +125,8 @@ _SHARED_DOC = """
         folder that only you or users you trust can write to (see
         :ref:`scaling`).
     verbose : int, default=0
-        Verbosity of joblib."""
+        0: silent; 1: a progress bar of the members fitted, on stderr, shown
+        only on a terminal; above 1, joblib's messages at that level as well."""
 
 _ATTRIBUTES_DOC = """
     Attributes

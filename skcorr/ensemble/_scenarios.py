@@ -136,7 +136,9 @@ def _rmse(y_test, Y_pred):
     return np.sqrt(((np.asarray(Y_pred) - np.asarray(y_test)[:, None]) ** 2).mean(0))
 
 
-def _fit_predict(ensemble, X_train, y_train, X_test):
+def _fit_predict(ensemble, X_train, y_train, X_test, verbose=0):
+    # verbose: a bar of the members fitted, from the ensemble itself.
+    ensemble.set_params(verbose=verbose)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         ensemble.fit(X_train, y_train)
@@ -166,7 +168,7 @@ def _heads(quick):
     ]
 
 
-def _seeds(rng, n_seeds, n_jobs, quick):
+def _seeds(rng, n_seeds, n_jobs, quick, verbose=0):
     X_train, X_test, y_train, y_test = _digits(_seed(rng), quick)
     algorithms = [("mlp", _mlp(quick)), ("forest", _forest(quick))]
     columns, names, groups = [], [], {}
@@ -174,7 +176,7 @@ def _seeds(rng, n_seeds, n_jobs, quick):
         ensemble = SeedEnsembleClassifier(
             estimator, n_seeds=n_seeds, random_state=_seed(rng), n_jobs=n_jobs
         )
-        Y_pred, member_names = _fit_predict(ensemble, X_train, y_train, X_test)
+        Y_pred, member_names = _fit_predict(ensemble, X_train, y_train, X_test, verbose)
         groups[algorithm] = np.arange(len(names), len(names) + len(member_names))
         columns.append(Y_pred)
         names += [f"{algorithm}/{member}" for member in member_names]
@@ -195,13 +197,13 @@ def _seeds(rng, n_seeds, n_jobs, quick):
     )
 
 
-def _algorithms(rng, n_seeds, n_jobs, quick):
+def _algorithms(rng, n_seeds, n_jobs, quick, verbose=0):
     X_train, X_test, y_train, y_test = _digits(_seed(rng), quick)
     estimators = [*_heads(quick), ("mlp", _mlp(quick))]
     committee = CommitteeClassifier(
         estimators, n_seeds=1, random_state=_seed(rng), n_jobs=n_jobs
     )
-    Y_pred, _ = _fit_predict(committee, X_train, y_train, X_test)
+    Y_pred, _ = _fit_predict(committee, X_train, y_train, X_test, verbose)
     matrix, error_rates = _classification_errors(y_test, Y_pred, "phik")
     names = [name for name, _ in estimators]
     everyone = np.arange(len(names))
@@ -224,7 +226,7 @@ def _boosting(quick):
     return HistGradientBoostingRegressor(max_iter=20 if quick else 50)
 
 
-def _shared_data(rng, n_seeds, n_jobs, quick):
+def _shared_data(rng, n_seeds, n_jobs, quick, verbose=0):
     X_train, X_test, y_train, y_test, features = _diabetes(_seed(rng))
     fractions = np.array([0.0, 0.5, 1.0] if quick else [0.0, 0.25, 0.5, 0.75, 1.0])
     dial_seed = _seed(rng)
@@ -234,7 +236,7 @@ def _shared_data(rng, n_seeds, n_jobs, quick):
             _boosting(quick), n_seeds=n_seeds, shared_fraction=float(fraction),
             random_state=dial_seed, n_jobs=n_jobs,
         )
-        Y_pred, _ = _fit_predict(ensemble, X_train, y_train, X_test)
+        Y_pred, _ = _fit_predict(ensemble, X_train, y_train, X_test, verbose)
         matrix = np.asarray(
             pairwise_error_correlation(y_test, Y_pred, method="pearson"), dtype=float
         )
@@ -262,7 +264,7 @@ def _shared_data(rng, n_seeds, n_jobs, quick):
         for j, feature in enumerate(features)
     ]
     committee = CommitteeRegressor(members, random_state=_seed(rng), n_jobs=n_jobs)
-    Y_pred, _ = _fit_predict(committee, X_train, y_train, X_test)
+    Y_pred, _ = _fit_predict(committee, X_train, y_train, X_test, verbose)
     matrix = np.asarray(
         pairwise_error_correlation(y_test, Y_pred, method="pearson"), dtype=float
     )
@@ -289,7 +291,7 @@ def _mlp_backbone(seed, quick):
     return MLPBackbone((64, 32), max_epochs=15 if quick else 30, random_state=seed)
 
 
-def _backbone(rng, n_seeds, n_jobs, quick):
+def _backbone(rng, n_seeds, n_jobs, quick, verbose=0):
     X_train, X_test, y_train, y_test = _digits(_seed(rng), quick)
     heads = _heads(quick)
     n_components = 10
@@ -327,7 +329,7 @@ def _backbone(rng, n_seeds, n_jobs, quick):
                 random_state=head_seed,
                 n_jobs=n_jobs,
             )
-            Y_pred, _ = _fit_predict(committee, X_train, y_train, X_test)
+            Y_pred, _ = _fit_predict(committee, X_train, y_train, X_test, verbose)
             matrix, error_rates = _classification_errors(y_test, Y_pred, "phik")
             everyone = np.arange(len(heads))
             correlation, n_pairs = _pair_mean(matrix, everyone, everyone)
@@ -371,10 +373,12 @@ _RUNNERS = {
         "n_seeds": [IntervalNotBool(Integral, 2, None, closed="left")],
         "n_jobs": N_JOBS_CONSTRAINT,
         "quick": ["boolean"],
+        "verbose": ["verbose"],
     },
     prefer_skip_nested_validation=True,
 )
-def run_scenario(name, *, random_state=0, n_seeds=5, n_jobs=None, quick=False):
+def run_scenario(name, *, random_state=0, n_seeds=5, n_jobs=None, quick=False,
+                 verbose=0):
     """Run one scenario of study A on scikit-learn's bundled data.
 
     Li, Sarna and Lin (2025, arXiv:2502.03937) find that the errors of models
@@ -426,6 +430,10 @@ def run_scenario(name, *, random_state=0, n_seeds=5, n_jobs=None, quick=False):
         Smaller data (digits: 500 training and 400 test images), smaller models
         (the MLP backbone: 15 epochs instead of 30) and fewer shared fractions,
         for a run of a few seconds.
+    verbose : bool or int, default=0
+        0: silent. 1 or more: for each ensemble the scenario fits, a progress
+        bar of its members on stderr, shown only when stderr is a terminal
+        (the ensembles' ``verbose``); results do not depend on it.
 
     Returns
     -------
@@ -467,7 +475,7 @@ def run_scenario(name, *, random_state=0, n_seeds=5, n_jobs=None, quick=False):
         # the thread pools of the libraries already loaded, torch's among them.
         torch_backbone_available()
     with threadpool_limits(limits=1):
-        result = _RUNNERS[name](rng, n_seeds, n_jobs, quick)
+        result = _RUNNERS[name](rng, n_seeds, n_jobs, quick, verbose)
     result.name = name
     result.description = _DESCRIPTIONS[name]
     return result

@@ -20,6 +20,7 @@ and reciprocity need scikit-learn only. The gradient parts
 """
 
 from ..utils.optional import lazy_attributes
+from ._findings import reciprocity_findings
 from ._flows import influence_flows
 from ._linear import LinearInfluence
 from ._reciprocity import make_reciprocity_scorer, reciprocity_score
@@ -41,6 +42,7 @@ __all__ = [
     "make_reciprocity_scorer",
     "per_example_gradients",
     "reciprocity_score",
+    "reciprocity_findings",
     "run_reciprocity_study",
 ]
 

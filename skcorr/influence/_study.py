@@ -17,6 +17,8 @@ from sklearn.utils import check_random_state
 
 from ..utils.interrupts import reraise_interrupt
 from ..utils.optional import require_torch
+from ..utils.progress import check_verbose, progress_bar
+from ._findings import reciprocity_findings
 from ._flows import _frame, influence_flows
 from ._linear import LinearInfluence
 from ._reciprocity import METHODS, reciprocity_score
@@ -107,7 +109,8 @@ def _tabular_net(n_features, n_out, random_state):
     )
 
 
-def _fit_net(module, X, y, max_epochs, seed, regression=True, recorder=None):
+def _fit_net(module, X, y, max_epochs, seed, regression=True, recorder=None,
+             progress=None):
     import torch
     from skorch import NeuralNetClassifier, NeuralNetRegressor
 
@@ -118,6 +121,8 @@ def _fit_net(module, X, y, max_epochs, seed, regression=True, recorder=None):
     callbacks = [("tracin", keeper)]
     if recorder is not None:
         callbacks.append(("tracin_ideal", recorder))
+    if progress is not None:
+        callbacks.append(("progress", _epoch_ticks(progress)))
     Net = NeuralNetRegressor if regression else NeuralNetClassifier
     criterion = torch.nn.MSELoss if regression else torch.nn.CrossEntropyLoss
     net = Net(
@@ -127,6 +132,20 @@ def _fit_net(module, X, y, max_epochs, seed, regression=True, recorder=None):
     )
     with reraise_interrupt():
         return net.fit(X, y)
+
+
+def _epoch_ticks(progress):
+    """A skorch callback that ticks ``progress`` once per finished epoch."""
+    from skorch.callbacks import Callback
+
+    class EpochTicks(Callback):
+        def __init__(self, progress):
+            self.progress = progress
+
+        def on_epoch_end(self, net, **kwargs):
+            self.progress.update(1)
+
+    return EpochTicks(progress)
 
 
 def _scores(flows):
@@ -182,7 +201,7 @@ def _tabular_individuals(individuals, frame, n_individuals, rng):
 def run_reciprocity_study(
     dataset="diabetes", *, data_file=None, max_users=None, n_individuals=20,
     individuals=None, test_fraction=0.3, max_epochs=30, tracin=True,
-    random_state=0,
+    random_state=0, verbose=0,
 ):
     """Inflow, outflow and reciprocity under several influence settings.
 
@@ -253,6 +272,10 @@ default="diabetes"
         scikit-learn alone; the ratings datasets are a torch model, so they
         need ``tracin=True``.
     random_state : int, default=0
+    verbose : bool or int, default=0
+        0: silent. 1 or more: a progress bar of the net's training epochs
+        (with ``tracin=True``) on stderr, shown only when stderr is a
+        terminal; results do not depend on it.
 
     Returns
     -------
@@ -263,7 +286,8 @@ default="diabetes"
         the five individuals with the largest outflow and inflow in
         ``"tracin_separate"`` (``"tracin_shared"`` with ``individuals="rows"``;
         with ``tracin=False``, ``"influence_separate"`` or
-        ``"influence_shared"``), named by ``"top_setting"``.
+        ``"influence_shared"``), named by ``"top_setting"``; ``"findings"``:
+        sentences computed from these numbers (:func:`reciprocity_findings`).
 
     Raises
     ------
@@ -274,7 +298,8 @@ default="diabetes"
         If ``tracin`` is not a bool.
     ValueError
         If ``tracin=False`` with a ratings dataset (besides the checks of the
-        other parameters).
+        other parameters); ``InvalidParameterError`` (a ValueError) for a
+        ``verbose`` that is not a bool or an int >= 0.
 
     References
     ----------
@@ -344,6 +369,7 @@ default="diabetes"
         raise ValueError(f"test_fraction must be in (0, 1); got {test_fraction!r}.")
     if not isinstance(tracin, bool | np.bool_):
         raise TypeError(f"tracin must be True or False; got {tracin!r}.")
+    check_verbose(verbose, "run_reciprocity_study")
     if dataset in RATINGS_DATASETS and not tracin:
         raise ValueError(
             f"dataset={dataset!r} is measured with TracIn of a matrix factorisation "
@@ -411,8 +437,12 @@ default="diabetes"
 
         recorder = TracInIdealRecorder(X[train], y[train], groups=groups[train],
                                        eval_groups=groups[train], store_matrix=False)
-        net = _fit_net(module, X[train], y[train], max_epochs, random_state,
-                       regression, recorder=recorder)
+        with progress_bar(
+            max_epochs, "reciprocity: net epochs", verbose, unit="epoch"
+        ) as progress:
+            net = _fit_net(module, X[train], y[train], max_epochs, random_state,
+                           regression, recorder=recorder,
+                           progress=None if progress.disable else progress)
         traced = TracIn(net)
         flows["tracin_shared"] = influence_flows(
             traced, X[train], y[train], groups=groups[train], as_frame=True
@@ -428,7 +458,7 @@ default="diabetes"
     if top_setting not in flows:
         top_setting = f"{prefix}_shared"
     last = flows[top_setting]
-    return {
+    results = {
         "dataset": dataset,
         "scores": scores.round(12),
         "flows": flows,
@@ -436,3 +466,5 @@ default="diabetes"
         "top_givers": last["outflow"].nlargest(5),
         "top_receivers": last["inflow"].nlargest(5),
     }
+    results["findings"] = reciprocity_findings(results)
+    return results

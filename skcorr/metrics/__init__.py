@@ -5,6 +5,7 @@ This subpackage imports no estimator code.
 """
 
 from ._errors import error_indicators, residuals
+from ._findings import error_findings
 from ._pairwise import METHODS, correlation_from_errors, pairwise_error_correlation
 from ._risk import aggregated_risk, aggregated_risk_from_failures, joint_failure_rate
 from ._score import correlation_score
@@ -12,6 +13,7 @@ from ._scorer import make_correlation_scorer
 from ._significance import error_correlation_significance
 
 __all__ = [
+    "error_findings",
     "METHODS",
     "aggregated_risk",
     "aggregated_risk_from_failures",

@@ -10,6 +10,24 @@ KINDS = ("distribution", "consistency", "cartography")
 _CARTOGRAPHY = ("confidence", "variability", "correctness")
 
 
+def _check_quantile_range(quantile_range):
+    if quantile_range is None:
+        return None
+    try:
+        low, high = (float(q) for q in quantile_range)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "quantile_range must be two numbers (low, high) with 0 <= low < "
+            f"high <= 1, e.g. (0.01, 0.99); got {quantile_range!r}."
+        ) from None
+    if not 0 <= low < high <= 1:
+        raise ValueError(
+            "quantile_range must be two numbers (low, high) with 0 <= low < "
+            f"high <= 1, e.g. (0.01, 0.99); got {quantile_range!r}."
+        )
+    return low, high
+
+
 def _check_scores(scores):
     """``{name: ndarray (n_samples, n_runs)}`` from a dict, Bunch or array."""
     if hasattr(scores, "columns"):  # DataFrame of per-example scores
@@ -164,6 +182,7 @@ class DifficultyDisplay:
         n_repeats=30,
         random_state=None,
         cmap="coolwarm_r",
+        quantile_range=None,
     ):
         """Draw one kind of difficulty plot.
 
@@ -191,6 +210,18 @@ class DifficultyDisplay:
             ``"consistency"``: draws the subsets of runs.
         cmap : str or Colormap, default="coolwarm_r"
             ``"cartography"``: colours of the correctness.
+        quantile_range : tuple of two floats in [0, 1], default=None
+            ``"distribution"`` of several scores: draw each violin from the
+            examples between these quantiles of its score (e.g. ``(0.01,
+            0.99)``), so that a few outliers do not flatten the violins into
+            whiskers; the axis label says how many examples were left out.
+            None draws every example.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``kind``, or a ``quantile_range`` that is not two
+            numbers ``0 <= low < high <= 1``.
 
         Returns
         -------
@@ -198,12 +229,15 @@ class DifficultyDisplay:
         """
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {KINDS}; got {kind!r}.")
+        quantile_range = _check_quantile_range(quantile_range)
         ax, figure = axes_or_new(ax, f"{type(self).__name__}.plot")
         self.hist_ = self.violins_ = self.runs_needed_ = None
         self.band_ = self.scatter_ = None
         self.lines_ = {}
         if kind == "distribution":
-            self._plot_distribution(ax, self._names(score, kind), standardize, bins)
+            self._plot_distribution(
+                ax, self._names(score, kind), standardize, bins, quantile_range
+            )
         elif kind == "consistency":
             self._plot_consistency(
                 ax, self._names(score, kind)[0], n_runs, n_repeats, random_state
@@ -213,7 +247,7 @@ class DifficultyDisplay:
         self.kind_, self.ax_, self.figure_ = kind, ax, figure
         return self
 
-    def _plot_distribution(self, ax, names, standardize, bins):
+    def _plot_distribution(self, ax, names, standardize, bins, quantile_range=None):
         means = [self.scores[name].mean(axis=1) for name in names]
         if standardize is None:
             standardize = len(names) > 1
@@ -228,8 +262,21 @@ class DifficultyDisplay:
             ax.set_ylabel("examples")
         else:
             positions = np.arange(1, len(names) + 1)
+            left_out = 0
+            if quantile_range is not None:
+                kept = []
+                for m in means:
+                    low, high = np.quantile(m, quantile_range)
+                    inside = m[(m >= low) & (m <= high)]
+                    left_out += m.size - inside.size
+                    kept.append(inside)
+                means = kept
             self.violins_ = ax.violinplot(means, positions, showmedians=True)
             ax.set_xticks(positions, names, rotation=45, ha="right")
+            if quantile_range is not None:
+                low, high = (format(100 * q, "g") for q in quantile_range)
+                what += (f"\n({low}-{high}% quantiles; {left_out} values "
+                         "outside not drawn)")
             ax.set_ylabel(what)
         ax.set_title("Difficulty scores (higher = harder)")
 

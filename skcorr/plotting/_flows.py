@@ -142,8 +142,13 @@ class FlowDisplay:
                 ha="left",
                 va="top",
             )
-        ax.set_xlabel("outflow (influence given to others)")
-        ax.set_ylabel("inflow (influence received from others)")
+        # Influence is a change of the loss (first-order, as influence
+        # functions and TracIn estimate it), summed over the other
+        # individuals' rows: its unit is the loss's.
+        ax.set_xlabel("outflow: influence given to others\n(loss change, summed "
+                      "over their rows)")
+        ax.set_ylabel("inflow: influence received\n(loss change, summed over "
+                      "own rows)")
         ax.set_title("Reciprocity of influence")
         ax.legend(loc="lower right")
         self.ax_, self.figure_ = ax, figure

@@ -5,6 +5,8 @@ import numpy as np
 from ._base import axes_or_new
 
 _SUMMARY_COLUMNS = ("model", "pattern", "n_examples", "score")
+_LINESTYLES = ("-", "--", ":", "-.")
+_MARKERS = ("o", "s", "^", "D")
 
 
 def _as_2d(values, name, n_points):
@@ -45,7 +47,8 @@ def _summary_frame(results):
 class SpuriousCurveDisplay:
     """Spurious score against the number of patched training examples.
 
-    One line per pattern (and model), with error bars of one standard error
+    One line per pattern (and model), each with its own colour, or past ten
+    curves its own linestyle and marker, with error bars of one standard error
     over data seeds, as in Yang, Chou and Chaudhuri (2022). The x axis is
     symmetric-logarithmic, so ``n = 0`` (the model trained without the
     pattern, the baseline) sits at the origin and 1, 10, 100 are evenly
@@ -143,14 +146,18 @@ class SpuriousCurveDisplay:
         """
         ax, figure = axes_or_new(ax, f"{type(self).__name__}.plot")
         self.lines_, self.errorbars_ = [], []
-        for scores, sem, label in zip(
-            self.scores.T, self.score_sem.T, self.labels, strict=True
+        for i, (scores, sem, label) in enumerate(
+            zip(self.scores.T, self.score_sem.T, self.labels, strict=True)
         ):
+            # Ten colours, then the next linestyle and marker: every curve of
+            # up to 40 is told apart in the legend.
             container = ax.errorbar(
                 self.n_examples,
                 scores,
                 yerr=np.nan_to_num(sem, nan=0.0),
-                marker="o",
+                color=f"C{i % 10}",
+                linestyle=_LINESTYLES[(i // 10) % len(_LINESTYLES)],
+                marker=_MARKERS[(i // 10) % len(_MARKERS)],
                 capsize=capsize,
                 label=label,
             )

@@ -10,6 +10,7 @@ Importing this subpackage does not import torch: the torch modules
 
 from ..utils.optional import lazy_attributes
 from ._deletion import incremental_retraining, influence_removal
+from ._findings import spurious_findings
 from ._injection import SpuriousInjectionClassifier, SpuriousInjector
 from ._patterns import PATTERN_NAMES, SpuriousPattern, make_pattern
 from ._score import (
@@ -36,6 +37,7 @@ __all__ = [
     "make_pattern",
     "make_spurious_scorer",
     "run_spurious_study",
+    "spurious_findings",
     "spurious_score",
     "spurious_significance",
     "summarize_spurious_study",

@@ -13,12 +13,14 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import check_random_state
-from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.parallel import delayed
 from sklearn.utils.validation import check_array
 from threadpoolctl import threadpool_limits
 
 from ..utils.interrupts import reraise_interrupt
 from ..utils.parameters import check_random_seed, is_bool
+from ..utils.progress import check_verbose, parallel_map, progress_bar
+from ._findings import spurious_findings
 from ._injection import SpuriousInjectionClassifier
 from ._patterns import PATTERN_NAMES, _check_image_shape, make_pattern
 from ._score import _welch_greater, spurious_indicators
@@ -222,6 +224,7 @@ def run_spurious_study(
     test_size=0.3,
     random_state=0,
     n_jobs=None,
+    verbose=0,
 ):
     """Spurious score against the number of patched training examples.
 
@@ -259,6 +262,10 @@ def run_spurious_study(
         RandomState or None; bools and floats are refused.
     n_jobs : int, default=None
         Cells run in parallel with joblib; results do not depend on it.
+    verbose : bool or int, default=0
+        0: silent. 1 or more: a progress bar of the models fitted (baselines,
+        then cells) on stderr, shown only when stderr is a terminal; results
+        do not depend on it.
 
     Returns
     -------
@@ -266,6 +273,8 @@ def run_spurious_study(
         One row per model, pattern, n and seed: ``model``, ``pattern``,
         ``norm`` (mean L2 norm on the test images), ``n_examples``, ``seed``,
         ``score``, ``baseline_score``, ``pvalue``, ``accuracy``.
+        ``results.attrs["findings"]`` holds the findings, sentences computed
+        from these numbers (:func:`spurious_findings`).
 
     Raises
     ------
@@ -306,6 +315,7 @@ def run_spurious_study(
     patterns, n_examples, models = _check_study_args(
         patterns, n_examples, models, n_seeds, target_class, random_state
     )
+    check_verbose(verbose, "run_spurious_study")
     _, X, y, image_shape, value_range = _load(dataset)
     check_target_against(y, target_class, "the dataset")
     for name in patterns:  # the patterns' size and the images' values, once
@@ -330,42 +340,56 @@ def run_spurious_study(
     # One baseline (n = 0) per model and seed, shared by every pattern.
     anything = make_pattern("R1", None, random_state=0)
     pairs = [(model, int(seed)) for model in models for seed in seeds]
-    fitted = Parallel(n_jobs=n_jobs)(
-        delayed(_quiet)(
-            _fit_one,
-            model,
-            anything,
-            0,
-            target_class,
-            seed,
-            X_train,
-            y_train,
-            value_range,
+    n_cells = len(models) * len(patterns) * len(n_examples) * len(seeds)
+    with progress_bar(
+        len(pairs) + n_cells, "spurious study", verbose, unit="fit"
+    ) as progress:
+        fitted = parallel_map(
+            (
+                delayed(_quiet)(
+                    _fit_one,
+                    model,
+                    anything,
+                    0,
+                    target_class,
+                    seed,
+                    X_train,
+                    y_train,
+                    value_range,
+                )
+                for model, seed in pairs
+            ),
+            progress=progress,
+            n_jobs=n_jobs,
         )
-        for model, seed in pairs
-    )
-    baselines = dict(zip(range(len(pairs)), fitted, strict=True))
-    rows = Parallel(n_jobs=n_jobs)(
-        delayed(_cell)(
-            model,
-            name,
-            int(n),
-            int(seed),
-            target_class,
-            data,
-            baselines[i * len(seeds) + j],
+        baselines = dict(zip(range(len(pairs)), fitted, strict=True))
+        rows = parallel_map(
+            (
+                delayed(_cell)(
+                    model,
+                    name,
+                    int(n),
+                    int(seed),
+                    target_class,
+                    data,
+                    baselines[i * len(seeds) + j],
+                )
+                for i, model in enumerate(models)
+                for name in patterns
+                for n in n_examples
+                for j, seed in enumerate(seeds)
+            ),
+            progress=progress,
+            n_jobs=n_jobs,
         )
-        for i, model in enumerate(models)
-        for name in patterns
-        for n in n_examples
-        for j, seed in enumerate(seeds)
-    )
     columns = {key: [row[key] for row in rows] for key in rows[0]}
     try:
         import pandas as pd
     except ImportError:  # pragma: no cover
         return columns
-    return pd.DataFrame(columns)
+    frame = pd.DataFrame(columns)
+    frame.attrs["findings"] = spurious_findings(frame)
+    return frame
 
 
 def summarize_spurious_study(results):

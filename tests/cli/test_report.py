@@ -3,6 +3,7 @@
 import json
 import re
 import shutil
+import struct
 import subprocess
 
 import pytest
@@ -67,44 +68,199 @@ def test_unknown_study_exits_2(capsys):
     assert "unknown study" in capsys.readouterr().err
 
 
+def _chromium(browser, profile, *options):
+    return [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *options,
+    ]
+
+
 @pytest.mark.slow
 def test_full_quick_report_renders_in_headless_chromium(tmp_path):
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser is None:
-        pytest.skip("Debian's chromium is not installed")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     out = tmp_path / "report"
     assert main(["report", "--quick", "--quiet", "--out", str(out)]) == 0
     page = (out / "report.html").read_text()
     assert len(_images(page)) == 5  # heatmap, risk, spurious, difficulty, flows
+    uri = (out / "report.html").as_uri()
     dom = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            (out / "report.html").as_uri(),
-        ],
+        [*_chromium(browser, tmp_path / "profile"), "--dump-dom", uri],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     ).stdout
     for heading in (
+        "Findings",
+        "Contents",
         "Do my models fail together?",
         "How few examples teach a spurious pattern?",
         "How hard is each example?",
         "Who gives and who gets?",
         "Settings and versions",
     ):
-        assert heading in dom
+        assert f">{heading}</h2>" in dom, heading
     assert dom.count("<img") == 5
+    findings = re.search(r'<section id="findings">(.*?)</section>', dom).group(1)
+    assert findings.count("<li") >= 4  # at least one finding per study
+    assert "p-value" in dom and "<details>" in dom and 'class="legend"' in dom
+    shot = tmp_path / "report.png"
+    subprocess.run(
+        [*_chromium(browser, tmp_path / "profile"), f"--screenshot={shot}",
+         "--window-size=1280,4000", uri],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    png = shot.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (1280, 4000)
+    # A blank page compresses to a few kB; this one holds text and figures.
+    assert len(png) > 100_000
+
+
+def _small_results():
+    """Results of the four studies, small and made by hand."""
+    import numpy as np
+    import pandas as pd
+
+    models = ["a", "b", "c"]
+    matrix = np.array([[1.0, 0.5, 0.2], [0.5, 1.0, 0.1], [0.2, 0.1, 1.0]])
+    errors = {
+        "source": "hand-made", "method": "phik", "models": models,
+        "matrix": matrix, "mean_correlation": 0.8 / 3,
+        "error_rate": np.array([0.1, 0.2, 0.3]),
+        "aggregated_risk": {"k": [1, 2, 3], "observed": [0.4, 0.15, 0.05],
+                            "independent": [0.5, 0.1, 0.006],
+                            "ratio": [0.8, 1.5, 8.33]},
+        "significance": {"method": "phi", "statistic": matrix, "low": matrix - 0.1,
+                         "high": matrix + 0.1,
+                         "pvalue": np.array([[np.nan, 0.01, 0.3],
+                                             [0.01, np.nan, 0.6],
+                                             [0.3, 0.6, np.nan]])},
+    }
+    runs = pd.DataFrame([
+        {"model": model, "pattern": pattern, "n_examples": n, "seed": seed,
+         "norm": 10.0, "score": 0.01 * n * (seed + 1), "pvalue": 0.001 if n else 1.0,
+         "accuracy": 0.9, "baseline_score": 0.0}
+        for model in ("logistic", "mlp") for pattern in ("S3", "R3", "S1")
+        for n in (0, 5, 20) for seed in (0, 1)
+    ])
+    from skcorr.spurious import summarize_spurious_study
+
+    spurious = {"target_class": 0, "runs": runs.to_dict(orient="records"),
+                "summary": summarize_spurious_study(runs).reset_index()
+                .to_dict(orient="records")}
+    rng = np.random.default_rng(0)
+    scores = pd.DataFrame({"loss": np.r_[rng.normal(size=49), 40.0],
+                           "margin": rng.normal(size=50)})
+    difficulty = {
+        "architectures": "sklearn", "runs_per_architecture": 4, "epochs": 2,
+        "consistency": pd.DataFrame({"loss": [0.9, 0.8], "margin": [0.7, 0.6]},
+                                    index=["x", "y"]),
+        "runs_needed": [{"architecture": "x", "n_runs": n, "median_rank_error": e}
+                        for n, e in ((1, 0.1), (2, 0.05))],
+        "mean_scores": {"x": scores, "y": scores},
+        "fingerprint": [{"score": "all", "n_examples": 10, "selection": s,
+                         "accuracy": a}
+                        for s, a in (("t_test", 1.0), ("random", 0.5),
+                                     ("aggregate", 0.75))],
+        "chance": 0.5,
+    }
+    flows = pd.DataFrame({"inflow": [1.0, 2, 3, 4, 5], "outflow": [1.2, 2, 3, 4, 5]})
+    reciprocity = {
+        "dataset": "diabetes",
+        "scores": pd.DataFrame({"spearman": [1.0], "pearson": [0.99], "gap": [0.97],
+                                "ratio": [1.0]}, index=["influence_shared"]),
+        "flows": {"influence_shared": flows}, "top_setting": "influence_shared",
+    }
+    return errors, spurious, difficulty, reciprocity
+
+
+def test_page_states_findings_with_contents_legends_and_folded_tables():
+    from skcorr.difficulty import difficulty_findings
+    from skcorr.influence import reciprocity_findings
+    from skcorr.metrics import error_findings
+    from skcorr.spurious import spurious_findings
+
+    errors, spurious, difficulty, reciprocity = _small_results()
+    fingerprint = {**difficulty, "fingerprint": __import__("pandas").DataFrame(
+        difficulty["fingerprint"]), "n_runs": 4}
+    sections = [
+        ("Errors", _report._errors_body(errors, "digits")),
+        ("Spurious", _report._spurious_body(spurious)),
+        ("Difficulty", _report._difficulty_body(difficulty)),
+        ("Reciprocity", _report._reciprocity_body(reciprocity)),
+    ]
+    findings = [
+        ("Errors", error_findings(errors)),
+        ("Spurious", spurious_findings(spurious["runs"])),
+        ("Difficulty", difficulty_findings(fingerprint)),
+        ("Reciprocity", reciprocity_findings(reciprocity)),
+    ]
+    page = _report._html.page("t", sections, findings)
+    # the findings come first, then the contents, then the sections
+    order = [page.index(key) for key in
+             ('id="findings"', 'id="toc"', 'id="errors"', 'id="reciprocity"')]
+    assert order == sorted(order)
+    toc = re.search(r'<nav id="toc">(.*?)</nav>', page).group(1)
+    assert re.findall(r'href="#([^"]+)"', toc) == [
+        "findings", "errors", "spurious", "difficulty", "reciprocity"]
+    summary = re.search(r'<section id="findings">(.*?)</section>', page).group(1)
+    # 5% observed against 0.6% if independent: 8.33x
+    assert "All 3 models fail together on 5% of the test samples, 8.33x the 0.6%" in (
+        summary)
+    assert "1 of the 3 pair(s) are significantly correlated" in summary
+    assert "logistic learns 3 of 3 pattern(s)" in summary
+    # every table has a legend under it naming its columns
+    assert page.count("<table>") == page.count("</table>")
+    shown = re.sub(r"<details>.*?</details>", "", page)
+    n_tables = shown.count("</table>")
+    assert n_tables == 7  # models, pairs, risk, spurious, 2 difficulty, reciprocity
+    assert shown.count('</table><dl class="legend">') == n_tables
+    for column in ("p-value", "95% low, 95% high", "seeds significant",
+                   "pattern norm", "gap", "ratio", "if independent"):
+        assert f"<dt>{column}</dt>" in page, column
+    # 18 spurious rows: the top 10 shown, all 18 folded in <details>
+    spurious_html = sections[1][1]
+    assert "<details><summary>All 18 rows</summary>" in spurious_html
+    assert spurious_html.split("<details>")[0].count("<tr>") == 1 + 10
+    # one formatter: no 6.86e-04 beside 0.000
+    assert "e-0" not in re.sub(r"<img[^>]*>", "", page)
+    assert ">0.000<" not in page
+    assert len(_images(page)) == 5  # heatmap, risk, spurious, difficulty, flows
+
+
+def test_difficulty_violin_leaves_outliers_out_and_says_so():
+    errors, spurious, difficulty, reciprocity = _small_results()
+    figure = _report._difficulty_figure(difficulty)
+    label = figure.axes[1].get_ylabel()
+    # 1-99% of 50 values keeps 48 per score: 2 x 2 left out
+    assert "1-99% quantiles; 4 values outside not drawn" in label
+    __import__("matplotlib.pyplot").pyplot.close(figure)
+
+
+def test_spurious_figure_has_one_panel_per_model_and_distinct_series():
+    errors, spurious, difficulty, reciprocity = _small_results()
+    figure = _report._spurious_figure(spurious["runs"])
+    assert [ax.get_title() for ax in figure.axes] == ["logistic", "mlp"]
+    lines = [container.lines[0] for container in figure.axes[0].containers]
+    styles = {(line.get_color(), line.get_linestyle(), line.get_marker())
+              for line in lines}
+    assert len(styles) == 3  # three patterns, three looks
+    __import__("matplotlib.pyplot").pyplot.close(figure)
 
 
 def test_quick_settings_are_smaller_than_full_in_every_study():
@@ -138,3 +294,30 @@ def test_output_inside_the_report_folder_is_refused(tmp_path, capsys):
     assert exit_info.value.code == 2
     assert "is inside --out" in capsys.readouterr().err
     assert list(out.iterdir()) == []  # nothing ran, nothing was written
+
+
+@pytest.mark.parametrize(
+    "quantile_range", [(0.99, 0.01), (0.5, 0.5), (-0.1, 0.9), (0.1, 1.5), "ab",
+                       (0.1,), None.__class__, (float("nan"), 0.9)],
+)
+def test_difficulty_quantile_range_is_checked(quantile_range):
+    import numpy as np
+
+    from skcorr.plotting import DifficultyDisplay
+
+    display = DifficultyDisplay({"a": np.arange(10.0), "b": np.arange(10.0)})
+    with pytest.raises(ValueError, match=r"quantile_range must be two numbers"):
+        display.plot(quantile_range=quantile_range)
+
+
+def test_forty_spurious_curves_all_look_different():
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from skcorr.plotting import SpuriousCurveDisplay
+
+    display = SpuriousCurveDisplay([0, 1], np.zeros((2, 40))).plot(legend=False)
+    looks = {(line.get_color(), line.get_linestyle(), line.get_marker())
+             for line in display.lines_}
+    assert len(looks) == 40
+    plt.close(display.figure_)
