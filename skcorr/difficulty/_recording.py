@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import Interval, validate_params
 from sklearn.utils.validation import check_consistent_length
 
 from ..utils.interrupts import reraise_interrupt
+from ..utils.nets import net_input
 from ..utils.seeding import MAX_SEED, set_random_states
 from ..utils.validation import check_missing_labels, check_same_index
 
@@ -259,6 +260,10 @@ def _record_skorch(net, X, y, n_epochs, *, every, X_record, y_record,
                    record_logits, record_loss, memmap):
     from ._callbacks import TrainingDynamics
 
+    # torch multiplies one dtype: float X in the net's (float64 -> float32).
+    X = net_input(net, X)
+    if X_record is not None:
+        X_record = net_input(net, X_record)
     callback = TrainingDynamics(every=every, X=X_record, y=y_record,
                                 record_logits=record_logits,
                                 record_loss=record_loss, memmap=memmap)

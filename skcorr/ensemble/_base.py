@@ -25,6 +25,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..utils.nets import net_input
 from ..utils.parameters import (
     N_JOBS_CONSTRAINT,
     RANDOM_STATE_CONSTRAINT,
@@ -36,7 +37,6 @@ from ..utils.validation import check_same_index
 from ._fitting import (
     fit_member,
     fit_member_for,
-    net_input,
     received_member,
     subset_columns,
 )

@@ -11,10 +11,11 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.parallel import delayed
 from sklearn.utils.validation import _num_samples, check_memory, indexable
 
+from ..utils.nets import net_input
 from ..utils.parameters import check_n_jobs
 from ..utils.progress import check_verbose, parallel_map, progress_bar
 from ..utils.validation import check_same_index
-from ._fitting import fit_member, net_input
+from ._fitting import fit_member
 from ._validation import (
     _listing,
     blas_single_thread,

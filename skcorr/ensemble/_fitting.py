@@ -13,10 +13,7 @@ way resumes without refitting the members that finished.
 import io
 import os
 import pickle
-import sys
 from time import perf_counter
-
-import numpy as np
 
 try:  # joblib >= 1.6 depends on cloudpickle; older versions ship a copy
     import cloudpickle
@@ -26,7 +23,8 @@ from sklearn.base import clone
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_method_params
 
-from ..utils.seeding import fit_with_seed
+from ..utils.nets import net_input
+from ..utils.seeding import _skorch_net_class, fit_with_seed
 from ._validation import member_threads
 
 
@@ -68,43 +66,6 @@ def member_failure(exc, member_name, seed):
     if str(failure) != message:
         return MemberFitError(message)
     return failure
-
-
-def _skorch_net_class():
-    """``skorch.NeuralNet`` when skorch is imported (a net cannot exist otherwise)."""
-    return getattr(sys.modules.get("skorch"), "NeuralNet", None)
-
-
-def net_input(estimator, X):
-    """``X`` in the floating dtype of the skorch net ``estimator``.
-
-    torch multiplies only tensors of one dtype, and scikit-learn's validation
-    hands over float64: a float array of another dtype than the net's
-    parameters (those of its fitted module or module instance, else torch's
-    default dtype, float32 unless changed) is cast to it, as every skorch user
-    does by hand. Integer and
-    boolean arrays are left alone (they may be indices for an embedding), as is
-    anything that is not a skorch net: a Pipeline ending in a net gets the
-    output of its own steps and says what to do when it fails
-    (:func:`member_failure`).
-    """
-    net_class = _skorch_net_class()
-    if (
-        net_class is None
-        or not isinstance(estimator, net_class)
-        or not isinstance(X, np.ndarray)
-        or not np.issubdtype(X.dtype, np.floating)
-    ):
-        return X
-    import torch
-
-    dtype = torch.get_default_dtype()
-    module = getattr(estimator, "module_", getattr(estimator, "module", None))
-    if isinstance(module, torch.nn.Module):
-        floating = [p.dtype for p in module.parameters() if p.is_floating_point()]
-        dtype = floating[0] if floating else dtype
-    target = torch.empty(0, dtype=dtype).numpy().dtype
-    return X if X.dtype == target else X.astype(target)
 
 
 class _MemberPickler(cloudpickle.Pickler):

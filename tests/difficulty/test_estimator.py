@@ -154,3 +154,33 @@ def test_vog_needs_a_net_and_two_checkpoints(iris):
     net = skorch.NeuralNetClassifier(torch.nn.Linear(4, 3), train_split=None)
     with pytest.raises(ValueError, match="two recorded epochs"):
         ExampleDifficulty(net, scores=["vog"], n_epochs=3, every=2).fit(*iris)
+
+
+def test_a_skorch_net_takes_float64_x_as_its_float32():
+    # torch multiplies one dtype: float64 X is cast to the net's float32, as the
+    # ensembles do. Oracle: the same runs on X given as float32 by hand.
+    torch = pytest.importorskip("torch")
+    skorch = pytest.importorskip("skorch")
+
+    class Linear(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(5, 2)
+
+        def forward(self, X):
+            return self.layer(X)
+
+    rng = np.random.RandomState(0)
+    X = rng.rand(60, 5)
+    y = (X[:, 0] > 0.5).astype(np.int64)
+    net = skorch.NeuralNetClassifier(
+        Linear, criterion=torch.nn.CrossEntropyLoss, max_epochs=3,
+        train_split=None, verbose=0, iterator_train__shuffle=True,
+    )
+    params = dict(n_runs=2, n_epochs=3, scores=["loss", "margin"], random_state=0)
+    from_float64 = ExampleDifficulty(net, **params).fit(X, y)
+    from_float32 = ExampleDifficulty(net, **params).fit(X.astype(np.float32), y)
+    for name in ("loss", "margin"):
+        np.testing.assert_array_equal(
+            from_float64.scores_[name], from_float32.scores_[name]
+        )
