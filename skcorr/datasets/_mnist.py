@@ -169,6 +169,7 @@ def fetch_mnist(
         if a file does not match its checksum (a fresh download is removed);
         if a file is not a gzipped idx file of the expected shape, or images
         and labels differ in number.
+
     Warns
     -----
     UnverifiedDownloadWarning
