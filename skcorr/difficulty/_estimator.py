@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils.progress import parallel_map, progress_bar
 from ..utils.seeding import MAX_SEED, seeded_estimator, seeded_randomness
+from ..utils.threads import blas_single_thread, member_threads
 from ..utils.validation import check_missing_labels, check_same_index
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
 from ._recording import is_skorch_net, record_dynamics
@@ -45,7 +46,15 @@ DEFAULT_SCORES = (
 )
 
 
-def _fit_run(estimator, X, y, seed, n_epochs, every, n_classes, score_names):
+def _fit_run(*args):
+    """Fit one seeded run, record its dynamics and score every example, on one
+    BLAS/OpenMP thread as the ensembles' members: the run's numbers do not
+    depend on the process or backend it runs in (see member_threads)."""
+    with member_threads():
+        return _fit_and_score_run(*args)
+
+
+def _fit_and_score_run(estimator, X, y, seed, n_epochs, every, n_classes, score_names):
     """Fit one seeded run, record its dynamics and score every example.
 
     Runs inside the joblib worker: torch (for skorch nets) is seeded here.
@@ -264,7 +273,7 @@ class ExampleDifficulty(BaseEstimator):
         rng = check_random_state(self.random_state)
         self.seeds_ = rng.randint(MAX_SEED, size=self.n_runs)
         per_run = [name for name in names if name not in ENSEMBLE_SCORES]
-        with progress_bar(
+        with blas_single_thread(), progress_bar(
             self.n_runs, "difficulty runs", self.verbose, unit="run"
         ) as progress:
             results = parallel_map(

@@ -33,6 +33,7 @@ from ..utils.parameters import (
 )
 from ..utils.progress import parallel_map, progress_bar
 from ..utils.seeding import MAX_SEED
+from ..utils.threads import blas_single_thread, member_threads
 from ..utils.validation import check_same_index
 from ._fitting import (
     fit_member,
@@ -41,11 +42,9 @@ from ._fitting import (
     subset_columns,
 )
 from ._validation import (
-    blas_single_thread,
     check_classifier_labels,
     check_fit_sample_weight,
     check_member_kinds,
-    member_threads,
 )
 
 

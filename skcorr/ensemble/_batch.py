@@ -14,16 +14,15 @@ from sklearn.utils.validation import _num_samples, check_memory, indexable
 from ..utils.nets import net_input
 from ..utils.parameters import check_n_jobs
 from ..utils.progress import check_verbose, parallel_map, progress_bar
+from ..utils.threads import blas_single_thread, member_threads
 from ..utils.validation import check_same_index
 from ._fitting import fit_member
 from ._validation import (
     _listing,
-    blas_single_thread,
     check_classifier_labels,
     check_instances,
     check_seeds,
     estimator_kind,
-    member_threads,
 )
 
 

@@ -4,7 +4,7 @@ Everything a member needs (its estimator, seed, rows and features) is decided in
 the calling process and passed in, so the result depends on nothing else: not on
 the worker, the backend, nor the order in which members finish. The fit runs
 on one BLAS/OpenMP thread with nested joblib calls of ``n_jobs=None`` run one
-at a time (:func:`~skcorr.ensemble._validation.member_threads`), so its numbers
+at a time (:func:`~skcorr.utils.threads.member_threads`), so its numbers
 do not depend on how many threads the process running it has. With a
 :class:`joblib.Memory`, each call is cached by its arguments, so a run killed part
 way resumes without refitting the members that finished.
@@ -25,7 +25,7 @@ from sklearn.utils.validation import _check_method_params
 
 from ..utils.nets import net_input
 from ..utils.seeding import _skorch_net_class, fit_with_seed
-from ._validation import member_threads
+from ..utils.threads import member_threads
 
 
 class MemberFitError(RuntimeError):
@@ -185,7 +185,7 @@ def fit_member(
 
     Notes
     -----
-    The fit runs inside :func:`~skcorr.ensemble._validation.member_threads`:
+    The fit runs inside :func:`~skcorr.utils.threads.member_threads`:
     one BLAS/OpenMP thread, nested joblib calls of ``n_jobs=None`` sequential.
 
     Examples

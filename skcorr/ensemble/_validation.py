@@ -2,11 +2,9 @@
 sample weights, and the thread settings a member runs under."""
 
 from collections import Counter
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import parallel_config
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import _check_sample_weight
@@ -156,53 +154,3 @@ def check_fit_sample_weight(sample_weight, X):
             f"Invalid sample_weight: {exc} Pass one finite, non-negative weight per "
             f"row of X ({X.shape[0]} rows), not all zero."
         ) from exc
-
-
-@contextmanager
-def member_threads():
-    """Run one member's fit or prediction on one BLAS/OpenMP thread, with
-    nested joblib calls of ``n_jobs=None`` run one at a time.
-
-    The numbers a model computes can depend, in their last bits, on how many
-    threads sum its products: a linear model fitted in a process with two
-    BLAS threads differs from one fitted in a dask or loky worker that has
-    one, and a forest whose ``n_jobs=None`` picks up the dask backend inside a
-    worker averages its trees in the order its threads finish. Inside this
-    block both are fixed, so a member gives the same numbers in any process,
-    thread or backend.
-
-    The OpenMP limit and the joblib setting belong to the thread. The BLAS
-    (OpenBLAS) limit is process-wide and threadpoolctl lets one thread at a
-    time set it; callers that run members in threads therefore also hold
-    :func:`blas_single_thread` in the calling thread around them.
-
-    Examples
-    --------
-    >>> from threadpoolctl import threadpool_info
-    >>> from skcorr.ensemble._validation import member_threads
-    >>> with member_threads():
-    ...     print({info["num_threads"] for info in threadpool_info()})
-    {1}
-    """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"), threadpool_limits(
-        limits=1, user_api="openmp"
-    ), parallel_config(backend="threading", n_jobs=1):
-        yield
-
-
-@contextmanager
-def blas_single_thread():
-    """One BLAS thread for the whole process, set from the calling thread.
-
-    Held around a :class:`~sklearn.utils.parallel.Parallel` call whose tasks
-    may run in threads of this process: the threads share the BLAS thread
-    pool but cannot set its size themselves (threadpoolctl ignores the
-    threads that do not control it). Worker processes set their own in
-    :func:`member_threads`.
-    """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="blas"):
-        yield

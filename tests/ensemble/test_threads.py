@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_classification
 
 from skcorr.ensemble import SeedEnsembleClassifier, evaluate_batch
-from skcorr.ensemble._validation import blas_single_thread, member_threads
+from skcorr.utils.threads import blas_single_thread, member_threads
 
 threadpoolctl = pytest.importorskip("threadpoolctl")
 
@@ -85,3 +85,43 @@ def test_member_threads_in_a_worker_thread_after_the_main_thread():
     worker.start()
     worker.join()
     assert seen == [(1, 1)]
+
+
+class PartialFitProbe(ClassifierMixin, BaseEstimator):
+    """A partial_fit classifier that records the threads of each epoch."""
+
+    def __init__(self, random_state=None):
+        self.random_state = random_state
+
+    def fit(self, X, y):
+        return self.partial_fit(X, y, classes=np.unique(y))
+
+    def partial_fit(self, X, y, classes=None):
+        self.classes_ = np.asarray(classes)
+        self.epochs_with_ = [*getattr(self, "epochs_with_", []), _threads()]
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+
+@pytest.mark.parametrize("backend", ["threading", "sequential"])
+@pytest.mark.parametrize("n_jobs", [None, 2])
+def test_example_difficulty_runs_on_one_thread(backend, n_jobs, monkeypatch):
+    from skcorr.difficulty import ExampleDifficulty, _estimator
+
+    seen = []
+    fit_and_score = _estimator._fit_and_score_run
+
+    def recording(estimator, *args):
+        result = fit_and_score(estimator, *args)
+        seen.append(_threads())
+        return result
+
+    monkeypatch.setattr(_estimator, "_fit_and_score_run", recording)
+    with joblib.parallel_config(backend=backend, n_jobs=4):
+        ExampleDifficulty(PartialFitProbe(), scores=["loss"], n_runs=3, n_epochs=2,
+                          random_state=0, n_jobs=n_jobs).fit(X, y)
+    # Each run (its epochs and its scores) on one BLAS/OpenMP thread, with
+    # nested joblib calls run one at a time, as the ensembles' members.
+    assert seen == [(1, 1)] * 3
