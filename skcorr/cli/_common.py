@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils.files import atomic_file, new_file_mode
 from ..utils.optional import missing_torch_error, torch_available
 from ..utils.parameters import SEED_RANGE
 
@@ -819,6 +820,17 @@ def _check_folder(folder, option, what):
     probe.close()
 
 
+def _existing_mode(path, option):
+    """``path``'s ``st_mode``, or None when it does not exist yet (its folder
+    is checked separately); any other failure is a usage error."""
+    try:
+        return path.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise UsageError(f"{option}: cannot use {path}: {exc.strerror}") from None
+
+
 def check_output_path(path, *, inputs=(), option="--output"):
     """Check before any work that ``path`` can receive a .csv or .json result.
 
@@ -843,12 +855,7 @@ def check_output_path(path, *, inputs=(), option="--output"):
     path = Path(path)
     if path.suffix.lower() not in (".csv", ".json"):
         raise UsageError(f"{option} must end in .csv or .json; got {path.name!r}")
-    try:
-        mode = path.stat().st_mode
-    except (FileNotFoundError, NotADirectoryError):  # checked with the folder
-        mode = None
-    except OSError as exc:
-        raise UsageError(f"{option}: cannot use {path}: {exc.strerror}") from None
+    mode = _existing_mode(path, option)
     if mode is not None and stat.S_ISDIR(mode):
         raise UsageError(f"{option}: {path} is a folder; name a file to write")
     if mode is not None and not stat.S_ISREG(mode):
@@ -862,24 +869,9 @@ def check_output_path(path, *, inputs=(), option="--output"):
                 )
 
 
-def _new_file_mode(path, default=0o666):
-    """Permissions of the file about to replace ``path``: the old file's, or
-    what the umask allows (temporary files are private: 0o600, 0o700)."""
-    with contextlib.suppress(OSError):
-        return stat.S_IMODE(os.stat(path).st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    return default & ~umask
-
-
-@contextlib.contextmanager
 def atomic_write(path, *, encoding="utf-8"):
-    """Open a text file that appears at ``path`` only once complete.
-
-    Written to a hidden temporary file in the same folder and moved onto
-    ``path`` with :func:`os.replace` on success; on any exception, an
-    interrupt included, the temporary file is removed and ``path`` is left
-    as it was.
+    """Open a text file that appears at ``path`` only once complete (see
+    :func:`skcorr.utils.files.atomic_file`).
 
     Examples
     --------
@@ -891,25 +883,7 @@ def atomic_write(path, *, encoding="utf-8"):
     >>> path.read_text()
     'done'
     """
-    path = Path(path)
-    handle = tempfile.NamedTemporaryFile(
-        "w",
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".tmp",
-        delete=False,
-        encoding=encoding,
-        newline="",
-    )
-    try:
-        with handle:
-            yield handle
-        os.chmod(handle.name, _new_file_mode(path))
-        os.replace(handle.name, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
-        raise
+    return atomic_file(path, "w", encoding=encoding, newline="")
 
 
 def write_text(path, text):
@@ -1019,12 +993,7 @@ def output_folder(folder, names, *, option="--out"):
     """
     folder = Path(folder)
     absolute = Path(os.path.abspath(folder))
-    try:
-        mode = folder.stat().st_mode
-    except (FileNotFoundError, NotADirectoryError):  # checked with the folder
-        mode = None
-    except OSError as exc:
-        raise UsageError(f"{option}: cannot use {folder}: {exc.strerror}") from None
+    mode = _existing_mode(folder, option)
     if mode is None:
         _check_folder(absolute.parent, option, folder.name)
         home = absolute.parent
@@ -1052,7 +1021,7 @@ def output_folder(folder, names, *, option="--out"):
     try:
         yield temporary
         if mode is None:
-            os.chmod(temporary, _new_file_mode(folder, 0o777))
+            os.chmod(temporary, new_file_mode(folder, 0o777))
             os.replace(temporary, folder)
         else:
             written = {entry.name for entry in temporary.iterdir()}

@@ -7,18 +7,18 @@ correct: an interrupted or failed download leaves no half file behind, and a
 file whose checksum does not match is removed.
 """
 
-import contextlib
 import hashlib
 import http.client
 import os
 import re
 import shutil
-import tempfile
 import urllib.request
 import warnings
 from pathlib import Path
 
 from sklearn.utils._param_validation import validate_params
+
+from ..utils.files import atomic_file
 
 DATA_HOME_ENVIRONMENT = "SKCORR_DATA"
 _CHUNK = 1 << 16
@@ -145,26 +145,10 @@ def _by_hand(url, path, data_home):
     )
 
 
-@contextlib.contextmanager
 def write_atomically(path):
-    """Yield a binary file that becomes ``path`` only if the block succeeds.
-
-    The file is a temporary one in the same folder (so the final rename is
-    atomic); on any exception, ``KeyboardInterrupt`` included, it is removed
-    and ``path`` is left as it was.
-    """
-    path = Path(path)
-    handle = tempfile.NamedTemporaryFile(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".part", delete=False
-    )
-    temporary = Path(handle.name)
-    try:
-        with handle:
-            yield handle
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    """Yield a binary file that becomes ``path`` only if the block succeeds
+    (see :func:`skcorr.utils.files.atomic_file`)."""
+    return atomic_file(path, "wb", suffix=".part")
 
 
 def _content_length(response):
