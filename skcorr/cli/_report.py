@@ -254,8 +254,6 @@ def _errors_body(results, dataset):
 
 
 def _study_errors(args, settings):
-    from ..metrics import error_findings
-
     study_args = _namespace(
         args,
         dataset=args.dataset,
@@ -268,7 +266,7 @@ def _study_errors(args, settings):
         **settings["errors"],
     )
     results = _errors.compute_study(study_args)
-    findings = results.get("findings") or error_findings(results)
+    findings = results["findings"]
     return (
         results,
         _errors_body(results, args.dataset),
@@ -345,13 +343,11 @@ def _spurious_body(results):
 
 
 def _study_spurious(args, settings):
-    from ..spurious import spurious_findings
-
     study_args = _namespace(
         args, dataset="digits", target_class=0, **settings["spurious"]
     )
     results = _spurious.compute_study(study_args)
-    findings = results.get("findings") or spurious_findings(results["runs"])
+    findings = results["findings"]
     return (
         results,
         _spurious_body(results),
@@ -451,18 +447,12 @@ def _difficulty_body(results):
 
 
 def _study_difficulty(args, settings):
-    import pandas as pd
-
-    from ..difficulty import difficulty_findings
 
     study_args = _namespace(
         args, dataset="digits", top=10, **settings["difficulty"]
     )
     results = _difficulty.compute_study(study_args)
-    findings = results.get("findings") or difficulty_findings(
-        {**results, "fingerprint": pd.DataFrame(results["fingerprint"]),
-         "n_runs": results["runs_per_architecture"]}
-    )
+    findings = results["findings"]
     return (
         results,
         _difficulty_body(results),
@@ -525,12 +515,10 @@ def _reciprocity_body(results):
 
 
 def _study_reciprocity(args, settings):
-    from ..influence import reciprocity_findings
-
     dataset = "breast_cancer" if args.dataset == "breast_cancer" else "diabetes"
     study_args = _namespace(args, dataset=dataset, **settings["reciprocity"])
     results = _reciprocity.compute_study(study_args)
-    findings = results.get("findings") or reciprocity_findings(results)
+    findings = results["findings"]
     return (
         results,
         _reciprocity_body(results),
