@@ -2,9 +2,10 @@
 
 Only the standard library is used (``urllib``). A download is written to a
 temporary file beside its target, hashed while it streams, checked against
-its SHA-256 (when one is known) and renamed into place only when complete and
-correct: an interrupted or failed download leaves no half file behind, and a
-file whose checksum does not match is removed.
+its checksum (SHA-256, or the MD5 a provider publishes when that is all it
+publishes) and renamed into place only when complete and correct: an
+interrupted or failed download leaves no half file behind, and a file whose
+checksum does not match is removed.
 """
 
 import hashlib
@@ -23,12 +24,13 @@ from ..utils.files import atomic_file
 DATA_HOME_ENVIRONMENT = "SKCORR_DATA"
 _CHUNK = 1 << 16
 _HEX64 = re.compile(r"[0-9a-fA-F]{64}")
+_HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 
 
 class UnverifiedDownloadWarning(UserWarning):
     """A file was used without a known checksum to check it against.
 
-    Raised by the fetchers when no SHA-256 is known for a file (neither
+    Raised by the fetchers when no checksum is known for a file (neither
     bundled with skcorr nor passed as ``sha256=``): the file is used as
     downloaded, its integrity unchecked. Pass the checksum published by the
     data's provider (or one you computed from a trusted copy) to silence it.
@@ -127,13 +129,56 @@ def check_sha256(sha256, name="sha256"):
     return sha256.lower()
 
 
+def check_md5(md5, name="md5"):
+    """``md5`` as lower-case hex, or None; a clear error otherwise."""
+    if md5 is None:
+        return None
+    if not isinstance(md5, str) or not _HEX32.fullmatch(md5):
+        raise ValueError(
+            f"{name} must be an MD5 checksum (32 hexadecimal digits, as printed by "
+            f"`md5sum FILE`) or None; got {md5!r}."
+        )
+    return md5.lower()
+
+
+def _expected_digests(sha256, md5):
+    """``{algorithm: expected hex}`` of the checksums to verify: SHA-256 when
+    known, else the provider's MD5 (which detects corruption and truncation;
+    HTTPS guards the transfer)."""
+    if sha256 is not None:
+        return {"SHA-256": sha256}
+    if md5 is not None:
+        return {"MD5": md5}
+    return {}
+
+
+def _new_hashers(expected):
+    return {
+        name: hashlib.sha256() if name == "SHA-256" else hashlib.md5()
+        for name in expected
+    }
+
+
 def file_sha256(path):
     """The SHA-256 of a file, as lower-case hex."""
-    digest = hashlib.sha256()
+    return _file_digests(path, {"SHA-256": None})["SHA-256"]
+
+
+def _file_digests(path, expected):
+    hashers = _new_hashers(expected)
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+            for hasher in hashers.values():
+                hasher.update(chunk)
+    return {name: hasher.hexdigest() for name, hasher in hashers.items()}
+
+
+def _mismatch(actual, expected):
+    """The first ``(algorithm, actual, expected)`` that differs, or None."""
+    for name, value in expected.items():
+        if actual[name] != value:
+            return name, actual[name], value
+    return None
 
 
 def _by_hand(url, path, data_home):
@@ -163,21 +208,25 @@ def _content_length(response):
 
 def _warn_unverified(url, path):
     warnings.warn(
-        f"No SHA-256 checksum is known for {url}: {path} is used without checking "
-        "its integrity. Pass sha256= with the checksum published by the data's "
-        "provider to verify it.",
+        f"No SHA-256 (or MD5) checksum is known for {url}: {path} is used "
+        "without checking its integrity. Pass sha256= with the checksum "
+        "published by the data's provider to verify it.",
         UnverifiedDownloadWarning,
         stacklevel=4,
     )
 
 
 def fetch_file(
-    url, path, *, sha256=None, download_if_missing=True, data_home=None, timeout=60
+    url, path, *, sha256=None, md5=None, download_if_missing=True, data_home=None,
+    timeout=60,
 ):
     """Return ``path``, downloading it from ``url`` first if it is missing.
 
-    A present file is checked against ``sha256`` (a file placed by hand is
-    checked too) and never overwritten. A download streams into a temporary
+    The file is checked against ``sha256`` when given, otherwise against
+    ``md5`` (the only checksum some providers publish, e.g. GroupLens), and
+    used unverified with an :class:`UnverifiedDownloadWarning` when neither
+    is known. A present file is checked too (a file placed by hand) and never
+    overwritten. A download streams into a temporary
     file in the same folder, is hashed as it arrives, and is renamed to
     ``path`` only when complete and matching; on any failure (network error,
     wrong checksum, ``KeyboardInterrupt``) the temporary file is removed.
@@ -189,18 +238,20 @@ def fetch_file(
         download fails (the message names the URL, the target file and how to
         place it by hand).
     ValueError
-        If the downloaded or present file does not match ``sha256`` (a
+        If the downloaded or present file does not match its checksum (a
         download is removed; a present file is left for you to delete).
     """
     path = Path(path)
+    expected = _expected_digests(sha256, md5)
     if path.is_file():
-        if sha256 is None:
+        if not expected:
             _warn_unverified(url, path)
         else:
-            actual = file_sha256(path)
-            if actual != sha256:
+            wrong = _mismatch(_file_digests(path, expected), expected)
+            if wrong is not None:
+                name, actual, value = wrong
                 raise ValueError(
-                    f"{path} has SHA-256 {actual}, expected {sha256}: the file is "
+                    f"{path} has {name} {actual}, expected {value}: the file is "
                     f"corrupt or not the one published at {url}. Delete it and "
                     "call again to download it anew."
                 )
@@ -212,14 +263,15 @@ def fetch_file(
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     with write_atomically(path) as handle:
-        digest = hashlib.sha256()
+        hashers = _new_hashers(expected)
         try:
             with urllib.request.urlopen(url, timeout=timeout) as response:
                 announced = _content_length(response)
                 received = 0
                 for chunk in iter(lambda: response.read(_CHUNK), b""):
                     handle.write(chunk)
-                    digest.update(chunk)
+                    for hasher in hashers.values():
+                        hasher.update(chunk)
                     received += len(chunk)
             if announced is not None and received != announced:
                 raise OSError(
@@ -231,13 +283,15 @@ def fetch_file(
                 f"Could not download {url} ({reason}). "
                 + _by_hand(url, path, data_home)
             ) from error
-        actual = digest.hexdigest()
-        if sha256 is not None and actual != sha256:
+        actual = {name: hasher.hexdigest() for name, hasher in hashers.items()}
+        wrong = _mismatch(actual, expected)
+        if wrong is not None:
+            name, actual, value = wrong
             raise ValueError(
-                f"The file downloaded from {url} has SHA-256 {actual}, expected "
-                f"{sha256}; it was removed. The download was corrupted or the file "
+                f"The file downloaded from {url} has {name} {actual}, expected "
+                f"{value}; it was removed. The download was corrupted or the file "
                 "changed at its source: try again, or pass the right sha256=."
             )
-    if sha256 is None:
+    if not expected:
         _warn_unverified(url, path)
     return path

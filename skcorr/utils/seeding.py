@@ -20,7 +20,39 @@ import numpy as np
 from ..exceptions import SharedInitialWeightsWarning
 from .interrupts import reraise_interrupt
 
+# The one bound of every seed skcorr draws: seeds are drawn in [0, MAX_SEED) so that
+# they fit every consumer (numpy, torch, int32 C code in scikit-learn's estimators).
 MAX_SEED = np.iinfo(np.int32).max
+
+
+def draw_seed(random_state, size=None):
+    """Draw one seed (or ``size`` seeds) in ``[0, MAX_SEED)`` from ``random_state``.
+
+    Parameters
+    ----------
+    random_state : int, RandomState instance or None
+        Source of the draw, as :func:`sklearn.utils.check_random_state` takes it.
+    size : int, default=None
+        Number of seeds; ``None`` draws one and returns a Python ``int``.
+
+    Returns
+    -------
+    seed : int or list of int
+
+    Examples
+    --------
+    >>> from skcorr.utils.seeding import draw_seed
+    >>> draw_seed(0) == draw_seed(0)
+    True
+    >>> len(draw_seed(0, size=3))
+    3
+    """
+    from sklearn.utils import check_random_state
+
+    rng = check_random_state(random_state)
+    if size is None:
+        return int(rng.randint(MAX_SEED))
+    return [int(seed) for seed in rng.randint(MAX_SEED, size=size)]
 
 # Global generators are shared by the threads of a process: fits that seed them
 # run one at a time, so a threading backend cannot interleave two seeds.

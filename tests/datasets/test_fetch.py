@@ -205,17 +205,53 @@ def test_interrupted_download_leaves_no_partial_file(tmp_path, monkeypatch, movi
     assert _files_in(tmp_path) == []
 
 
-def test_movielens_without_checksum_warns(tmp_path, movielens):
+def _md5(content):
+    return hashlib.md5(content).hexdigest()
+
+
+def test_movielens_default_checks_the_published_md5(tmp_path, movielens, monkeypatch):
     content, rows = movielens
+    from skcorr.datasets import _movielens
+
     with LocalServer({"/ml-100k.zip": content}) as server:
         url = server.url + "/ml-100k.zip"
-        with pytest.warns(UnverifiedDownloadWarning, match=f"No SHA-256.*{url}"):
+        # without sha256= the archive must match GroupLens' published MD5,
+        # which a generated archive does not: refused and removed
+        published = _movielens.MOVIELENS_100K_MD5
+        with pytest.raises(ValueError, match=f"has MD5 {_md5(content)}, expected "
+                           f"{published}; it was removed"):
+            fetch_movielens_100k(data_home=tmp_path, url=url)
+        assert _files_in(tmp_path) == []
+        # an archive that matches the MD5 is used, verified: no warning
+        monkeypatch.setattr(_movielens, "MOVIELENS_100K_MD5", _md5(content))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
             data = fetch_movielens_100k(data_home=tmp_path, url=url)
-        # the bundled checksum of the official archive is unknown: it warns too
-        with pytest.warns(UnverifiedDownloadWarning, match="files.grouplens.org"):
-            fetch_movielens_100k(data_home=tmp_path)
-        assert server.requests == ["/ml-100k.zip"]
+        assert server.requests == ["/ml-100k.zip"] * 2
     assert len(data.X) == len(rows)
+    # a present archive is checked against the MD5 too, and kept when wrong
+    monkeypatch.setattr(_movielens, "MOVIELENS_100K_MD5", _md5(b"other"))
+    with pytest.raises(ValueError, match="has MD5 .* Delete it"):
+        fetch_movielens_100k(data_home=tmp_path, download_if_missing=False)
+    assert "ml-100k.zip" in _files_in(tmp_path)
+
+
+def test_fetch_file_without_any_checksum_warns(tmp_path):
+    with LocalServer({"/f.bin": b"content"}) as server:
+        url = server.url + "/f.bin"
+        with pytest.warns(UnverifiedDownloadWarning, match=f"No SHA-256.*{url}"):
+            path = _fetch.fetch_file(url, tmp_path / "f.bin")
+        with pytest.warns(UnverifiedDownloadWarning, match="used without checking"):
+            _fetch.fetch_file(url, tmp_path / "f.bin")  # present: warns again
+        # with an MD5 only, the MD5 is checked and nothing warns
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            _fetch.fetch_file(url, tmp_path / "f.bin", md5=_md5(b"content"))
+        assert server.requests == ["/f.bin"]
+    assert path.read_bytes() == b"content"
+    for bad in ("abc", "z" * 32):
+        with pytest.raises(ValueError, match="MD5 checksum"):
+            _fetch.check_md5(bad)
 
 
 def test_movielens_sha256_must_be_64_hex_digits(tmp_path):
@@ -308,8 +344,17 @@ def test_mnist_checksum_mismatch_and_unverified_warning(tmp_path, mnist):
             with pytest.raises(ValueError, match="it was removed"):
                 fetch_mnist(data_home=tmp_path, base_url=server.url, sha256=wrong)
         assert "train-images-idx3-ubyte.gz" not in _files_in(tmp_path)
-        with pytest.warns(UnverifiedDownloadWarning) as record:
+        # the bundled SHA-256 are those of the files as distributed, which
+        # generated files do not have: refused whatever base_url serves them
+        bundled = _mnist.MNIST_SHA256["t10k-images-idx3-ubyte.gz"]
+        with pytest.raises(ValueError, match=f"expected {bundled}; it was removed"):
             fetch_mnist(subset="test", data_home=tmp_path, base_url=server.url)
+        # a checksum given as None: used unverified, with a warning per file
+        unverified = dict.fromkeys(["t10k-images-idx3-ubyte.gz",
+                                    "t10k-labels-idx1-ubyte.gz"])
+        with pytest.warns(UnverifiedDownloadWarning) as record:
+            fetch_mnist(subset="test", data_home=tmp_path, base_url=server.url,
+                        sha256=unverified)
     assert sum("t10k" in str(w.message) for w in record) == 2
 
 
@@ -365,11 +410,17 @@ def test_mnist_bad_parameters(tmp_path):
     assert _files_in(tmp_path) == []
 
 
-def test_bundled_checksums_are_documented_as_unknown():
-    # No SHA-256 was available to compute (no network when written): every
-    # bundled value is None, so the fetchers warn rather than pretend.
+def test_bundled_checksums_are_well_formed_published_values():
+    # The published checksums (MNIST's SHA-256; GroupLens' MD5 of the
+    # archive, its only published checksum) are bundled; none is invented.
     from skcorr.datasets import _movielens
 
-    assert _movielens.MOVIELENS_100K_SHA256 is None
-    assert set(_mnist.MNIST_SHA256.values()) == {None}
+    assert _movielens.MOVIELENS_100K_SHA256 is None  # GroupLens publishes none
+    assert _fetch.check_md5(_movielens.MOVIELENS_100K_MD5) == (
+        "0e33842e24a9c977be4e0107933c0723")
+    assert sorted(_mnist.MNIST_SHA256) == sorted(
+        name for pair in _mnist.MNIST_FILES.values() for name in pair)
+    for value in _mnist.MNIST_SHA256.values():
+        assert _fetch.check_sha256(value) == value
+    assert _mnist.MNIST_SHA256["train-images-idx3-ubyte.gz"].startswith("440fcabf")
     assert os.path.basename(_movielens.MOVIELENS_100K_ZIP_URL) == "ml-100k.zip"
