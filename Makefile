@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 $(INSTALLED): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet torch==$(TORCH_VERSION)
-	$(PY) -m pip install --quiet -e ".[torch,plot,test,bench,docs]"
+	$(PY) -m pip install --quiet -e ".[torch,plot,test,bench,docs,data]"
 	touch $@
 
 demo: $(INSTALLED)
@@ -27,8 +27,14 @@ test: $(INSTALLED)
 lint: $(INSTALLED)
 	$(PY) -m ruff check .
 
+# Every benchmark (interleaved rounds, numbers checked), then the table that
+# doc/performance.rst shows: benchmarks/results/table.rst. BENCH_ARGS=--quick
+# for a run of a few minutes (into benchmarks/results/quick/). DESlib, the peer
+# of the Kuncheva measures, is installed without its dependencies (its pins
+# would downgrade scikit-learn).
 bench: $(INSTALLED)
-	$(PY) benchmarks/bench_metrics.py
+	$(PY) -m pip install --quiet --no-deps deslib==0.3.7
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

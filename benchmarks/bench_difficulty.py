@@ -1,35 +1,33 @@
-"""Cost of recording training dynamics, and memory of scoring them, in one run.
+"""Cost of recording training dynamics, and memory of scoring them, interleaved.
 
-- Recording overhead: a skorch MLP on digits trained with and without the
-  :class:`~skcorr.difficulty.TrainingDynamics` callback (probabilities of the
-  training set at every epoch), and an sklearn ``MLPClassifier`` trained epoch
-  by epoch with ``partial_fit``, plain or through
-  :func:`~skcorr.difficulty.record_dynamics`. Target: < 20% over plain
-  training. Best of ``--repeat`` interleaved runs, so a busy machine shows
-  less.
-- Recording into a memmap: peak Python/numpy memory (``tracemalloc``) of
+- Recording overhead: a skorch MLP on digits trained with the
+  :class:`~skcorr.difficulty.TrainingDynamics` callback against the same
+  training without it (the limit), and an sklearn ``MLPClassifier`` trained
+  epoch by epoch through :func:`~skcorr.difficulty.record_dynamics` against a
+  bare ``partial_fit`` loop. Goal: < 20% over plain training. The trained
+  models must predict the same probabilities (recording changes nothing).
+- Recording into a memmap: peak RSS (a fresh process each) of
   ``record_dynamics(..., memmap=...)`` against recording in memory, on a
-  large synthetic set, as the number of rows and epochs grows. With the
-  memmap only the current epoch's probabilities are held (peak ~ n x classes),
-  in memory the whole record (n x epochs x classes).
-- Scoring from a memmap: every pointwise and dynamics score over
-  ``--n-samples`` x 50 epochs x 10 classes (float32, on disk), read in blocks of
-  rows; peak memory stays at the block size as n grows.
+  synthetic set; the two records must be equal.
+- Scoring a float32 memmap of dynamics, ``--n-samples`` x 50 epochs x 10
+  classes (1.9 GB at the default 1,000,000): peak RSS of ``el2n`` and
+  ``area_under_margin`` read from disk in blocks, against the floor (the
+  interpreter with skcorr imported, holding the result). Goal: < 1 GB. The
+  scores are checked against the same function on the first rows held in
+  memory (to 1e-12).
 
-Run: ``python benchmarks/bench_difficulty.py`` (``--quick`` for small sizes).
-Prints figures; asserts nothing.
+Torch and BLAS run on one thread (steadier on a shared machine).
+
+Run: ``python benchmarks/bench_difficulty.py [--quick] [--rounds 5]``.
 """
 
-import argparse
-import inspect
 import tempfile
-import time
-import tracemalloc
 import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
+from _harness import Bench, max_abs_diff
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -38,23 +36,6 @@ from threadpoolctl import threadpool_limits
 
 from skcorr import difficulty
 from skcorr.difficulty import TrainingDynamics, record_dynamics
-
-POINTWISE = ("loss", "accuracy", "confidence", "max_confidence", "entropy",
-             "margin", "el2n")
-DYNAMICS = ("area_under_margin", "forgetting_events", "first_learned",
-            "iteration_learned", "unforgettable", "cartography")
-
-
-def peak_megabytes(function):
-    """(peak traced MB, seconds, result) of one call."""
-    tracemalloc.start()
-    try:
-        start = time.perf_counter()
-        result = function()
-        seconds = time.perf_counter() - start
-        return tracemalloc.get_traced_memory()[1] / 2**20, seconds, result
-    finally:
-        tracemalloc.stop()
 
 
 def digits():
@@ -75,23 +56,28 @@ def skorch_net(callbacks, max_epochs):
     )
 
 
-def timed(function):
-    start = time.perf_counter()
-    function()
-    return time.perf_counter() - start
-
-
-def bench_overhead(epochs, repeat):
+def overhead_cases(bench, epochs):
     X, y = digits()
-    print(f"Recording overhead on digits ({len(X)} rows), {epochs} epochs, best of "
-          f"{repeat}:")
-    plain, recorded = np.inf, np.inf
-    for _ in range(repeat):  # interleaved, so load on the machine hits both
-        plain = min(plain, timed(lambda: skorch_net([], epochs).fit(X, y)))
-        recorded = min(recorded, timed(
-            lambda: skorch_net([TrainingDynamics()], epochs).fit(X, y)))
-    print(f"  skorch MLP      plain {plain:6.2f} s   TrainingDynamics "
-          f"{recorded:6.2f} s   overhead {100 * (recorded / plain - 1):+5.1f}%")
+
+    def same_model(results):
+        ours, plain = results["skcorr"], results["limit"]
+        return max_abs_diff(ours.predict_proba(X), plain.predict_proba(X))
+
+    row = bench.case(
+        f"TrainingDynamics callback, skorch MLP on digits, {epochs} epochs",
+        skcorr=lambda: skorch_net([TrainingDynamics()], epochs).fit(X, y),
+        limit=lambda: skorch_net([], epochs).fit(X, y),
+        check=same_model, tolerance=0.0,
+        tolerance_reason="recording reads the model only: the same seed trains "
+        "the same net",
+        skcorr_call="NeuralNetClassifier(..., callbacks=[TrainingDynamics()])",
+        limit_name="the same training, no callback",
+        goal="< 20% over plain training", max_over_limit=1.2,
+    )
+    if not row.agree:
+        row.note = ("the nets differ: the callback's inference pass draws a "
+                    "DataLoader seed from torch's global RNG, which moves the "
+                    "shuffles of the following epochs")
 
     def mlp():
         return MLPClassifier((128,), learning_rate_init=0.01, random_state=0)
@@ -100,136 +86,143 @@ def bench_overhead(epochs, repeat):
         model = mlp()
         for _ in range(epochs):
             model.partial_fit(X, y, classes=np.arange(10))
+        return model
 
-    plain, recorded = np.inf, np.inf
+    def same_record(results):
+        # the last epoch's record against the loop's model, and the fitted clone
+        ours = results["skcorr"]
+        plain = results["limit"].predict_proba(X)
+        return max(max_abs_diff(ours.dynamics[:, -1], plain),
+                   max_abs_diff(ours.estimator.predict_proba(X), plain))
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for _ in range(repeat):
-            plain = min(plain, timed(plain_loop))
-            recorded = min(recorded, timed(
-                lambda: record_dynamics(mlp(), X, y, epochs)))
-    print(f"  sklearn MLP     plain {plain:6.2f} s   record_dynamics  "
-          f"{recorded:6.2f} s   overhead {100 * (recorded / plain - 1):+5.1f}%")
-    print("  target: < 20% over plain training")
+        bench.case(
+            f"record_dynamics, sklearn MLPClassifier on digits, {epochs} epochs",
+            skcorr=lambda: record_dynamics(mlp(), X, y, epochs),
+            limit=plain_loop,
+            check=same_record, tolerance=1e-12,
+            tolerance_reason="the last epoch's record is the loop's predict_proba "
+            "(the same float64 computation, as float64 or float32 record)",
+            skcorr_call="record_dynamics(MLPClassifier(), X, y, n_epochs)",
+            limit_name="bare partial_fit loop",
+            goal="< 20% over plain training", max_over_limit=1.2,
+        )
 
 
-def bench_recording_memory(sizes, epochs, folder):
-    print("\nRecording peak memory (tracemalloc), SGDClassifier on synthetic "
-          "data, 10 classes:")
-    from sklearn.linear_model import SGDClassifier
-
-    print(f"{'n_samples':>10}{'epochs':>8}{'record MB':>11}{'in memory':>11}"
-          f"{'memmap':>9}{'ratio':>7}")
-    rng = np.random.RandomState(0)
-    for n in sizes:
-        X = rng.normal(size=(n, 8)).astype(np.float32)
-        y = X[:, :2].sum(1).round().astype(int).clip(-4, 5) + 4
-        for n_epochs in epochs:
-            model = SGDClassifier(loss="log_loss", random_state=0)
-            record_mb = n * n_epochs * 10 * 8 / 2**20
-            in_memory, _, _ = peak_megabytes(
-                lambda m=model, e=n_epochs, X=X, y=y: record_dynamics(
-                    m, X, y, e, classes=np.arange(10)))
-            prefix = str(Path(folder) / f"record_{n}_{n_epochs}")
-            on_disk, _, _ = peak_megabytes(
-                lambda m=model, e=n_epochs, p=prefix, X=X, y=y: record_dynamics(
-                    m, X, y, e, classes=np.arange(10), memmap=p))
-            print(f"{n:>10}{n_epochs:>8}{record_mb:>11.1f}{in_memory:>11.1f}"
-                  f"{on_disk:>9.1f}{in_memory / on_disk:>7.1f}")
-    print("  memmap peak ~ one epoch of probabilities (n x classes), flat in "
-          "epochs; in memory it grows with n x epochs.")
+RECORD_SNIPPET = """
+import numpy as np
+from sklearn.linear_model import SGDClassifier
+from skcorr.difficulty import record_dynamics
+rng = np.random.RandomState(0)
+X = rng.normal(size=({n}, 8)).astype(np.float32)
+y = X[:, :2].sum(1).round().astype(int).clip(-4, 5) + 4
+record = record_dynamics(SGDClassifier(loss="log_loss", random_state=0), X, y,
+                         {epochs}, classes=np.arange(10){memmap})
+np.save(OUT, np.asarray(record.dynamics[::997]))
+"""
 
 
-def write_dynamics(path, n_samples, n_epochs, n_classes, block):
+def recording_memory_case(bench, n, epochs, folder):
+    memmap = f", memmap={str(Path(folder) / 'record')!r}"
+    record_mb = n * epochs * 10 * 8 / 2**20
+    bench.memory_case(
+        f"record_dynamics peak RSS, SGDClassifier, {n:,} rows x {epochs} epochs x "
+        f"10 classes (record {record_mb:,.0f} MB as float64)",
+        skcorr=RECORD_SNIPPET.format(n=n, epochs=epochs, memmap=memmap),
+        peer=RECORD_SNIPPET.format(n=n, epochs=epochs, memmap=""),
+        check=lambda r: max_abs_diff(r["skcorr"], r["peer"]),
+        tolerance=0.0, tolerance_reason="the same probabilities, stored elsewhere",
+        skcorr_call="record_dynamics(..., memmap=path)",
+        peer_name="recorded in memory",
+    )
+
+
+def write_dynamics(path, n_samples, n_epochs, n_classes, block=20_000):
     """A float32 memmap of softmax probabilities, written block by block."""
     dynamics = np.lib.format.open_memmap(
         path, mode="w+", dtype=np.float32, shape=(n_samples, n_epochs, n_classes)
     )
     rng = np.random.default_rng(0)
     y = rng.integers(0, n_classes, size=n_samples)
+    trend = np.linspace(-1, 3, n_epochs, dtype=np.float32)
     for start in range(0, n_samples, block):
         stop = min(start + block, n_samples)
         logits = rng.standard_normal((stop - start, n_epochs, n_classes),
-                                     dtype=np.float32)
-        # learning: the true class gains over epochs
-        logits[np.arange(stop - start), :, y[start:stop]] += np.linspace(
-            -1, 4, n_epochs, dtype=np.float32)
+                                     dtype=np.float32) * 1.5
+        logits[np.arange(stop - start), :, y[start:stop]] += trend
         logits = np.exp(logits - logits.max(-1, keepdims=True))
         dynamics[start:stop] = logits / logits.sum(-1, keepdims=True)
     dynamics.flush()
+    del dynamics
     return y
 
 
-def blockwise(score, y, dynamics, block, out_path):
-    """A row-wise score over a memmap, ``block`` rows at a time, into a memmap."""
-    needs_labels = "y" in inspect.signature(score).parameters
-    out = None
-    for start in range(0, len(y), block):
-        rows = slice(start, start + block)
-        if needs_labels:
-            result = score(y[rows], dynamics[rows])
-        else:  # entropy, max_confidence
-            result = score(dynamics[rows])
-        if isinstance(result, dict):  # cartography: a Bunch of arrays
-            result = np.column_stack(list(result.values()))
-        result = np.asarray(result, dtype=np.float32)
-        if out is None:
-            out = np.lib.format.open_memmap(
-                out_path, mode="w+", dtype=np.float32,
-                shape=(len(y), *result.shape[1:]),
-            )
-        out[rows] = result
-    out.flush()
-    return out
+SCORE_SNIPPET = """
+import numpy as np
+from skcorr import difficulty
+y = np.load({labels!r})
+dynamics = np.load({path!r}, mmap_mode="r")
+scores = difficulty.{score}(y, dynamics)
+np.save(OUT, np.asarray(scores[:{check_rows}]))
+"""
+
+FLOOR_SNIPPET = """
+import numpy as np
+from skcorr import difficulty
+y = np.load({labels!r})
+dynamics = np.load({path!r}, mmap_mode="r")
+scores = np.ones({shape})  # the result alone
+np.save(OUT, scores[:{check_rows}])
+"""
 
 
-def bench_scoring_memory(sizes, n_epochs, block, folder):
-    print(f"\nScoring from a float32 memmap ({n_epochs} epochs x 10 classes), "
-          f"blocks of {block} rows, scores written to memmaps:")
-    print(f"{'n_samples':>10}{'data MB':>9}{'write s':>9}{'score s':>9}"
-          f"{'peak MB':>9}")
-    for n in sizes:
-        path = Path(folder) / f"dynamics_{n}.npy"
-        start = time.perf_counter()
-        y = write_dynamics(path, n, n_epochs, 10, block)
-        written = time.perf_counter() - start
-        dynamics = np.load(path, mmap_mode="r")
-
-        def every_score(y=y, dynamics=dynamics, n=n):
-            for name in POINTWISE + DYNAMICS:
-                blockwise(getattr(difficulty, name), y, dynamics, block,
-                          Path(folder) / f"{name}_{n}.npy")
-
-        peak, seconds, _ = peak_megabytes(every_score)
-        print(f"{n:>10}{dynamics.nbytes / 2**20:>9.0f}{written:>9.1f}"
-              f"{seconds:>9.1f}{peak:>9.1f}")
-        del dynamics
-        for file in Path(folder).glob(f"*_{n}.npy"):
-            file.unlink()
-    block_mb = block * n_epochs * 10 * 8 / 2**20
-    print(f"  {len(POINTWISE)} pointwise (per epoch) + {len(DYNAMICS)} dynamics "
-          f"scores; one block as float64 is {block_mb:.0f} MB: the peak stays "
-          "flat as n grows.")
+def scoring_memory_cases(bench, n, folder, check_rows=20_000):
+    path, labels = Path(folder) / "dynamics.npy", Path(folder) / "y.npy"
+    np.save(labels, write_dynamics(path, n, 50, 10))
+    y = np.load(labels)
+    dynamics = np.load(path, mmap_mode="r")
+    data_mb = dynamics.nbytes / 2**20
+    for score, shape in (("el2n", (n, 50)), ("area_under_margin", (n,))):
+        expected = getattr(difficulty, score)(
+            y[:check_rows], np.array(dynamics[:check_rows]))
+        bench.memory_case(
+            f"{score} peak RSS, float32 memmap {n:,} x 50 epochs x 10 classes "
+            f"({data_mb:,.0f} MB on disk)",
+            skcorr=SCORE_SNIPPET.format(labels=str(labels), path=str(path),
+                                        score=score, check_rows=check_rows),
+            limit=FLOOR_SNIPPET.format(labels=str(labels), path=str(path),
+                                       shape=shape, check_rows=check_rows),
+            check=lambda r, e=expected: max_abs_diff(r["skcorr"], e),
+            tolerance=1e-12,
+            tolerance_reason="the same float64 arithmetic per row, in blocks or "
+            f"at once (checked on the first {check_rows:,} rows)",
+            skcorr_call=f"difficulty.{score}(y, memmap)",
+            limit_name="interpreter + skcorr + the result",
+            goal="< 1 GB" if n >= 1_000_000 else "flat in n",
+            max_over_limit=None,
+        )
+        if n >= 1_000_000:
+            row = bench.rows[-1]
+            row.goal_met = bool(row.skcorr["min"] < 1024)
+    del dynamics
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--n-samples", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
-    torch.set_num_threads(1)  # one core each: steadier on a shared machine
-    epochs = 5 if args.quick else 20
+    bench = Bench("bench_difficulty", description=__doc__.splitlines()[0])
+
+    def options(parser):
+        parser.add_argument("--n-samples", type=int, default=1_000_000)
+
+    args = bench.parse(options)
+    torch.set_num_threads(1)
     with threadpool_limits(1):
-        bench_overhead(epochs, 2 if args.quick else args.repeat)
+        overhead_cases(bench, 5 if args.quick else 20)
     with tempfile.TemporaryDirectory() as folder:
-        if args.quick:
-            bench_recording_memory([20_000, 80_000], [5, 20], folder)
-            bench_scoring_memory([20_000, 100_000], 50, 20_000, folder)
-        else:
-            bench_recording_memory([50_000, 200_000], [5, 20], folder)
-            sizes = sorted({args.n_samples // 10, args.n_samples})
-            bench_scoring_memory(sizes, 50, 20_000, folder)
+        recording_memory_case(bench, 20_000 if args.quick else 200_000, 20, folder)
+        scoring_memory_cases(bench, 50_000 if args.quick else args.n_samples,
+                             folder)
+    bench.write()
 
 
 if __name__ == "__main__":

@@ -1,25 +1,28 @@
-"""Time the spurious-correlation study and its measurements, in one run.
+"""Time the spurious-correlation study and its measurements, interleaved, in one run.
 
 - The study's n-sweep on digits (:func:`run_spurious_study`: patterns x
-  n in (0, 1, 3, 5, 10, 20, 100) x models x seeds) with ``n_jobs=1`` and
-  ``n_jobs=2`` (or ``--n-jobs``), and whether both give the same table.
-- The spurious score itself per 10,000 test images (digits resampled), for a
+  n in (0, 1, 3, 5, 10, 20, 100) x models x seeds) with ``n_jobs=2`` (or
+  ``--n-jobs``) against ``n_jobs=1``; the two tables must be identical. The
+  ratio is of wall time (the work runs in worker processes, whose CPU time
+  this process does not see).
+- The spurious score per 10,000 test images (digits resampled), for a
   logistic regression, an sklearn MLP and a skorch net, against a naive loop
-  that predicts one image at a time, clean then patched (timed on
-  ``--naive-rows`` images and scaled to 10,000, said in the output).
+  that predicts one image at a time, clean then patched (real calls on
+  ``--naive-rows`` images, time x 10,000 / naive rows); limit two
+  ``predict_proba`` calls (clean, patched) on the images outside the target
+  class, the ones the score is about. The score on the
+  naive loop's images is checked against the loop's.
 - Injection: :class:`SpuriousInjector` ``fit_resample`` on 10,000 rows
   against a bare copy of ``X`` (what any injection must at least do).
 
-Run: ``python benchmarks/bench_spurious.py`` (``--quick`` for a smaller sweep).
-Prints figures; asserts nothing.
+Run: ``python benchmarks/bench_spurious.py [--quick] [--rounds 5]``.
 """
 
-import argparse
-import time
 import warnings
 
 import numpy as np
 import torch
+from _harness import Bench
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
@@ -28,39 +31,37 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 from skorch import NeuralNetClassifier
 
-from skcorr.spurious import SpuriousInjector, SpuriousMLP, make_pattern, spurious_score
-from skcorr.spurious._study import run_spurious_study
+from skcorr.spurious import (
+    SpuriousInjector,
+    SpuriousMLP,
+    make_pattern,
+    run_spurious_study,
+    spurious_score,
+)
 
 N_EXAMPLES = (0, 1, 3, 5, 10, 20, 100)
 
 
-def seconds(function, repeat=1):
-    best, result = np.inf, None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def bench_sweep(patterns, models, n_seeds, n_jobs):
+def sweep_case(bench, patterns, models, n_seeds, n_jobs):
     cells = len(patterns) * len(N_EXAMPLES) * len(models) * n_seeds
-    print(f"n-sweep on digits: patterns {patterns}, models {models}, "
-          f"{n_seeds} seeds, n in {N_EXAMPLES} ({cells} fits + "
-          f"{len(models) * n_seeds} baselines)")
 
     def sweep(jobs):
         return run_spurious_study(patterns=patterns, n_examples=N_EXAMPLES,
-                                  models=models, n_seeds=n_seeds, n_jobs=jobs)
+                                  models=models, n_seeds=n_seeds,
+                                  n_jobs=jobs).runs
 
-    serial, first = seconds(lambda: sweep(1))
-    parallel, second = seconds(lambda: sweep(n_jobs))
-    same = first.equals(second)
-    print(f"  n_jobs=1 {serial:6.1f} s   n_jobs={n_jobs} {parallel:6.1f} s   "
-          f"speed-up {serial / parallel:4.2f}x   same table: {same}")
-    top = first[first["n_examples"] == max(N_EXAMPLES)]
-    print("  mean score at n=100:",
-          top.groupby(["model", "pattern"])["score"].mean().round(3).to_dict())
+    sweep(n_jobs)  # start the worker pool once, as a long session would
+    bench.case(
+        f"spurious n-sweep on digits, {cells} fits ({'/'.join(patterns)}, "
+        f"{'/'.join(models)}, {n_seeds} seeds), n_jobs={n_jobs}",
+        skcorr=lambda: sweep(n_jobs), peer=lambda: sweep(1),
+        check=lambda r: 0.0 if r["skcorr"].equals(r["peer"]) else np.inf,
+        tolerance=0.0,
+        tolerance_reason="same random_state: the same table whatever n_jobs",
+        skcorr_call=f"run_spurious_study(..., n_jobs={n_jobs})",
+        peer_name="the same, n_jobs=1", ratio_basis="min",
+        goal=f"speed-up towards {n_jobs}x (wall)",
+    )
 
 
 def digits_images(n_rows, seed=0):
@@ -103,49 +104,74 @@ def naive_score(model, X, y, pattern, target_class, threshold=0.1):
     return hits / kept
 
 
-def bench_score(naive_rows):
-    X, y, X_test, y_test = digits_images(10_000)
+def score_cases(bench, naive_rows):
+    n_test = 10_000
+    X, y, X_test, y_test = digits_images(n_test)
     pattern = make_pattern("S3", (8, 8), value_range=(0.0, 16.0), random_state=0)
-    print(f"\nSpurious score per 10,000 test images (digits resampled), pattern "
-          f"S3; naive loop timed on {naive_rows} images and scaled:")
-    print(f"{'model':>12}{'skcorr s':>10}{'naive s':>10}{'ratio':>8}{'agree':>7}")
+    subset = slice(0, naive_rows)
+    others = X_test[y_test != 0].astype(np.float64)  # the rows the score uses
     for name, model in fitted_models(X, y).items():
-        fast, score = seconds(lambda m=model: spurious_score(
-            m, X_test, y_test, pattern=pattern, target_class=0), repeat=3)
-        slow, naive = seconds(lambda m=model: naive_score(
-            m, X_test[:naive_rows], y_test[:naive_rows], pattern, 0))
-        slow *= 10_000 / naive_rows
-        subset = spurious_score(model, X_test[:naive_rows], y_test[:naive_rows],
-                                pattern=pattern, target_class=0)
-        print(f"{name:>12}{fast:>10.3f}{slow:>10.2f}{slow / fast:>7.0f}x"
-              f"{str(bool(np.isclose(subset, naive))):>7}")
-        del score
+        def check(results, model=model):
+            ours = spurious_score(model, X_test[subset], y_test[subset],
+                                  pattern=pattern, target_class=0)
+            return abs(ours - results["peer"])
+
+        bench.case(
+            f"spurious score, {name}, {n_test:,} digits images (S3)",
+            skcorr=lambda m=model: spurious_score(
+                m, X_test, y_test, pattern=pattern, target_class=0),
+            peer=lambda m=model: naive_score(m, X_test[subset], y_test[subset],
+                                             pattern, 0),
+            limit=lambda m=model: (m.predict_proba(others),
+                                   m.predict_proba(pattern.apply(others))),
+            check=check, tolerance=0.0,
+            tolerance_reason="a fraction of the same thresholded differences "
+            "(on the naive loop's images)",
+            skcorr_call="spurious_score(model, X, y, pattern=..., target_class=0)",
+            peer_name="one image at a time", limit_name="2 x predict_proba",
+            peer_scale=n_test / naive_rows,
+            note=f"naive loop timed on {naive_rows:,} images, time x "
+            f"{n_test / naive_rows:g}",
+        )
 
 
-def bench_injection():
+def injection_case(bench):
     _, _, X, y = digits_images(10_000)
     pattern = make_pattern("R2", (8, 8), value_range=(0.0, 16.0), random_state=0)
     injector = SpuriousInjector(pattern, n_examples=100, target_class=0,
                                 random_state=0)
-    inject, _ = seconds(lambda: injector.fit_resample(X, y), repeat=5)
-    copy, _ = seconds(lambda: np.array(X, dtype=np.float64, copy=True), repeat=5)
-    print(f"\nInjection, 10,000 rows, n=100 (R2): fit_resample {1e3 * inject:.2f} ms"
-          f", bare copy of X {1e3 * copy:.2f} ms, ratio {inject / copy:.1f}x")
+
+    def changed_rows(results):
+        X_patched, _ = results["skcorr"]
+        return abs(int((X_patched != X).any(axis=1).sum()) - 100)
+
+    bench.case(
+        "SpuriousInjector.fit_resample, 10,000 rows, n=100 (R2)",
+        skcorr=lambda: injector.fit_resample(X, y),
+        limit=lambda: np.array(X, dtype=np.float64, copy=True),
+        check=changed_rows, tolerance=0,
+        tolerance_reason="exactly n=100 rows patched",
+        skcorr_call="SpuriousInjector(pattern, n_examples=100).fit_resample(X, y)",
+        limit_name="a copy of X",
+    )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--n-jobs", type=int, default=2)
-    parser.add_argument("--naive-rows", type=int, default=1000)
-    args = parser.parse_args()
+    bench = Bench("bench_spurious", description=__doc__.splitlines()[0])
+
+    def options(parser):
+        parser.add_argument("--n-jobs", type=int, default=2)
+        parser.add_argument("--naive-rows", type=int, default=500)
+
+    args = bench.parse(options)
     torch.set_num_threads(1)
     if args.quick:
-        bench_sweep(("S3",), ("logistic",), 2, args.n_jobs)
+        sweep_case(bench, ("S3",), ("logistic",), 1, args.n_jobs)
     else:
-        bench_sweep(("S3", "R2"), ("logistic", "mlp"), 2, args.n_jobs)
-    bench_score(args.naive_rows)
-    bench_injection()
+        sweep_case(bench, ("S3", "R2"), ("logistic",), 2, args.n_jobs)
+    score_cases(bench, 100 if args.quick else args.naive_rows)
+    injection_case(bench)
+    bench.write()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,10 @@ probabilities of every training example at each recorded epoch (see
 :class:`~skcorr.difficulty.TrainingDynamics` and
 :func:`~skcorr.difficulty.record_dynamics`). Every score follows the sign
 convention of Kwok et al. (2024): **higher means harder**. Epochs are counted
-as indices into the recorded epochs (0 = first record).
+as indices into the recorded epochs (0 = first record). Dynamics of any size
+are read in blocks of samples (``block_size``), in float64, with the
+validation in the same pass: a :class:`numpy.memmap` larger than memory
+streams through.
 
 References
 ----------
@@ -19,17 +22,29 @@ of Example Forgetting during Deep Neural Network Learning", ICLR.
 
 import numpy as np
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import validate_params
 
-from ._pointwise import _margin, correct
-from ._validation import check_labels_proba, take_label
+from ..utils.fixes import validate_params
+from ._blocks import BLOCK_SIZE_CONSTRAINT, score_blocks
+from ._pointwise import (
+    _accuracy,
+    _confidence,
+    _el2n,
+    _entropy,
+    _loss,
+    _margin,
+    _max_confidence,
+    _negated_margin,
+    correct,
+)
+from ._validation import take_label
 
-_PARAMS = {"y": ["array-like"], "dynamics": ["array-like"]}
+_PARAMS = {"y": ["array-like"], "dynamics": ["array-like"],
+           "block_size": BLOCK_SIZE_CONSTRAINT}
 
 
-def _correctness(y, dynamics):
-    y, dynamics = check_labels_proba(y, dynamics, dynamics="require", what="dynamics")
-    return correct(y, dynamics)
+def _score_dynamics(kernel, y, dynamics, block_size):
+    return score_blocks(kernel, y, dynamics, dynamics="require", what="dynamics",
+                        block_size=block_size)
 
 
 def _forgetting_count(acc):
@@ -52,7 +67,7 @@ def _iteration_learned(acc):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def area_under_margin(y, dynamics):
+def area_under_margin(y, dynamics, *, block_size=None):
     """Negated area under the margin (higher = harder).
 
     The mean over epochs of the margin ``p_y - max_{c != y} p_c``
@@ -64,6 +79,14 @@ def area_under_margin(y, dynamics):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``dynamics`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
+        many samples as hold 2**16 values (512 KiB in float64). The scores do
+        not depend on it.
 
     Returns
     -------
@@ -91,12 +114,15 @@ def area_under_margin(y, dynamics):
     >>> area_under_margin([0], dynamics).round(3)
     array([-0.2])
     """
-    y, dynamics = check_labels_proba(y, dynamics, dynamics="require", what="dynamics")
+    return _score_dynamics(_area_under_margin, y, dynamics, block_size)
+
+
+def _area_under_margin(y, dynamics):
     return -_margin(y, dynamics).mean(axis=1)
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def forgetting_events(y, dynamics):
+def forgetting_events(y, dynamics, *, block_size=None):
     """Number of forgetting events (higher = harder).
 
     A forgetting event is a transition from correct to wrong between two
@@ -109,6 +135,14 @@ def forgetting_events(y, dynamics):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``dynamics`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
+        many samples as hold 2**16 values (512 KiB in float64). The scores do
+        not depend on it.
 
     Returns
     -------
@@ -131,11 +165,15 @@ def forgetting_events(y, dynamics):
     >>> forgetting_events([0], [[right, wrong, right, wrong]])
     array([2])
     """
-    return _forgetting_count(_correctness(y, dynamics))
+    return _score_dynamics(_forgetting_events, y, dynamics, block_size)
+
+
+def _forgetting_events(y, dynamics):
+    return _forgetting_count(correct(y, dynamics))
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def first_learned(y, dynamics):
+def first_learned(y, dynamics, *, block_size=None):
     """Epoch at which an example is first classified correctly (higher = harder).
 
     ``n_epochs`` when it is never learned.
@@ -146,6 +184,14 @@ def first_learned(y, dynamics):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``dynamics`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
+        many samples as hold 2**16 values (512 KiB in float64). The scores do
+        not depend on it.
 
     Returns
     -------
@@ -169,11 +215,15 @@ def first_learned(y, dynamics):
     >>> first_learned([0, 0], [[wrong, right, wrong], [wrong, wrong, wrong]])
     array([1, 3])
     """
-    return _first_learned(_correctness(y, dynamics))
+    return _score_dynamics(_first_learned_epoch, y, dynamics, block_size)
+
+
+def _first_learned_epoch(y, dynamics):
+    return _first_learned(correct(y, dynamics))
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def iteration_learned(y, dynamics):
+def iteration_learned(y, dynamics, *, block_size=None):
     """Epoch after which an example stays correct (higher = harder).
 
     The smallest epoch ``t`` such that the example is classified correctly at
@@ -187,6 +237,14 @@ def iteration_learned(y, dynamics):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``dynamics`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
+        many samples as hold 2**16 values (512 KiB in float64). The scores do
+        not depend on it.
 
     Returns
     -------
@@ -215,11 +273,15 @@ def iteration_learned(y, dynamics):
     >>> iteration_learned([0, 0], [[right, wrong, right], [right, right, wrong]])
     array([2, 3])
     """
-    return _iteration_learned(_correctness(y, dynamics))
+    return _score_dynamics(_iteration_learned_epoch, y, dynamics, block_size)
+
+
+def _iteration_learned_epoch(y, dynamics):
+    return _iteration_learned(correct(y, dynamics))
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def unforgettable(y, dynamics):
+def unforgettable(y, dynamics, *, block_size=None):
     """Negated unforgettable indicator (higher = harder).
 
     An example is unforgettable when it is learned at some epoch and never
@@ -232,6 +294,14 @@ def unforgettable(y, dynamics):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``dynamics`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
+        many samples as hold 2**16 values (512 KiB in float64). The scores do
+        not depend on it.
 
     Returns
     -------
@@ -255,13 +325,17 @@ def unforgettable(y, dynamics):
     >>> unforgettable([0, 0, 0], [[wrong, right], [right, wrong], [wrong, wrong]])
     array([-1.,  0.,  0.])
     """
-    acc = _correctness(y, dynamics)
+    return _score_dynamics(_unforgettable, y, dynamics, block_size)
+
+
+def _unforgettable(y, dynamics):
+    acc = correct(y, dynamics)
     learned = acc.any(axis=1)
     return -((_forgetting_count(acc) == 0) & learned).astype(np.float64)
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def cartography(y, dynamics):
+def cartography(y, dynamics, *, block_size=None):
     """Dataset cartography coordinates (Swayamdipta et al., 2020).
 
     Over the recorded epochs: ``confidence`` is the negated mean of ``p_y``
@@ -275,6 +349,14 @@ def cartography(y, dynamics):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``dynamics`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
+        many samples as hold 2**16 values (512 KiB in float64). The scores do
+        not depend on it.
 
     Returns
     -------
@@ -305,10 +387,65 @@ def cartography(y, dynamics):
     >>> maps.confidence, maps.variability, maps.correctness
     (array([-0.4]), array([0.2]), array([-0.5]))
     """
-    y, dynamics = check_labels_proba(y, dynamics, dynamics="require", what="dynamics")
+    coordinates = _score_dynamics(_cartography, y, dynamics, block_size)
+    return Bunch(**dict(zip(_CARTOGRAPHY, coordinates, strict=True)))
+
+
+_CARTOGRAPHY = ("confidence", "variability", "correctness")
+
+
+def _cartography(y, dynamics):
     p_y = take_label(dynamics, y)
-    return Bunch(
-        confidence=-p_y.mean(axis=1),
-        variability=p_y.std(axis=1),
-        correctness=-correct(y, dynamics).mean(axis=1),
+    return -p_y.mean(axis=1), p_y.std(axis=1), -correct(y, dynamics).mean(axis=1)
+
+
+def _at_epoch(kernel, epoch, with_y=True):
+    if with_y:
+        return lambda y, dynamics: kernel(y, dynamics[:, epoch])
+    return lambda y, dynamics: kernel(dynamics[:, epoch])
+
+
+def _cartography_coordinate(index):
+    return lambda y, dynamics: _cartography(y, dynamics)[index]
+
+
+# name -> kernel(y_block, float64 dynamics_block) -> (n_block,): the per-run
+# scores of ExampleDifficulty (the names of _registry.DYNAMICS_SCORES), each
+# the public function's computation on one block.
+DYNAMICS_KERNELS = {
+    "loss": _at_epoch(_loss, -1),
+    "accuracy": _at_epoch(_accuracy, -1),
+    "confidence": _at_epoch(_confidence, -1),
+    "max_confidence": _at_epoch(_max_confidence, -1, with_y=False),
+    "entropy": _at_epoch(_entropy, -1, with_y=False),
+    "margin": _at_epoch(_negated_margin, -1),
+    "el2n": _at_epoch(_el2n, -1),
+    "early_el2n": _at_epoch(_el2n, 0),
+    "mean_loss": lambda y, dynamics: _loss(y, dynamics).mean(axis=1),
+    "area_under_margin": _area_under_margin,
+    "forgetting_events": _forgetting_events,
+    "first_learned": _first_learned_epoch,
+    "iteration_learned": _iteration_learned_epoch,
+    "unforgettable": _unforgettable,
+    **{f"cartography_{key}": _cartography_coordinate(index)
+       for index, key in enumerate(_CARTOGRAPHY)},
+}
+
+
+def dynamics_scores(y, dynamics, names, *, block_size=None):
+    """Several per-run scores of one run's dynamics in one blockwise pass.
+
+    The dynamics are validated once, block by block, and every score in
+    ``names`` (keys of :data:`DYNAMICS_KERNELS`) is computed on each block:
+    the numbers of the public functions, in one read of the dynamics.
+
+    Returns
+    -------
+    scores : dict of str -> ndarray of shape (n_samples,)
+    """
+    kernels = [DYNAMICS_KERNELS[name] for name in names]
+    values = _score_dynamics(
+        lambda y, dynamics: tuple(kernel(y, dynamics) for kernel in kernels),
+        y, dynamics, block_size,
     )
+    return dict(zip(names, values, strict=True))

@@ -5,7 +5,9 @@ harder**. Scores that are naturally high for easy examples (accuracy,
 confidence, max confidence, margin) are returned negated, as in the study.
 Each function accepts probabilities of one checkpoint, shape
 ``(n_samples, n_classes)``, returning ``(n_samples,)``, or training dynamics,
-shape ``(n_samples, n_epochs, n_classes)``, returning ``(n_samples, n_epochs)``.
+shape ``(n_samples, n_epochs, n_classes)``, returning ``(n_samples, n_epochs)``,
+of any size: a :class:`numpy.memmap` is read in blocks of samples, in
+float64, with the validation in the same pass (``block_size``).
 
 References
 ----------
@@ -15,15 +17,18 @@ Role of Inductive Bias", arXiv:2401.01867.
 
 import numpy as np
 from scipy.special import entr
-from sklearn.utils._param_validation import validate_params
 
-from ._validation import check_labels_proba, check_proba, take_label
+from ..utils.fixes import validate_params
+from ._blocks import BLOCK_SIZE_CONSTRAINT, score_blocks
+from ._validation import take_label
 
-_PARAMS = {"y": ["array-like"], "proba": ["array-like"]}
+_PARAMS = {"y": ["array-like"], "proba": ["array-like"],
+           "block_size": BLOCK_SIZE_CONSTRAINT}
+_PROBA_PARAMS = {"proba": ["array-like"], "block_size": BLOCK_SIZE_CONSTRAINT}
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def loss(y, proba):
+def loss(y, proba, *, block_size=None):
     """Cross-entropy loss of each example (higher = harder).
 
     ``-log p_y``, with ``p_y`` clipped below at the machine epsilon as in
@@ -36,6 +41,14 @@ def loss(y, proba):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities (one checkpoint, or training dynamics).
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``proba`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
+        samples as hold 2**16 values (512 KiB in float64). The scores do not
+        depend on it.
 
     Returns
     -------
@@ -57,13 +70,16 @@ def loss(y, proba):
     >>> loss([0, 1], [[0.5, 0.5], [0.9, 0.1]]).round(3)
     array([0.693, 2.303])
     """
-    y, proba = check_labels_proba(y, proba)
+    return score_blocks(_loss, y, proba, block_size=block_size)
+
+
+def _loss(y, proba):
     eps = np.finfo(proba.dtype).eps
     return -np.log(np.clip(take_label(proba, y), eps, 1.0))
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def accuracy(y, proba):
+def accuracy(y, proba, *, block_size=None):
     """Negated 0/1 accuracy of each example (higher = harder).
 
     ``-1[argmax p = y]``: -1 when the example is classified correctly, 0 when
@@ -76,6 +92,14 @@ def accuracy(y, proba):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``proba`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
+        samples as hold 2**16 values (512 KiB in float64). The scores do not
+        depend on it.
 
     Returns
     -------
@@ -98,7 +122,10 @@ def accuracy(y, proba):
     >>> accuracy([0, 1], [[0.7, 0.3], [0.9, 0.1]])
     array([-1.,  0.])
     """
-    y, proba = check_labels_proba(y, proba)
+    return score_blocks(_accuracy, y, proba, block_size=block_size)
+
+
+def _accuracy(y, proba):
     return -correct(y, proba).astype(np.float64)
 
 
@@ -109,7 +136,7 @@ def correct(y, proba):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def confidence(y, proba):
+def confidence(y, proba, *, block_size=None):
     """Negated confidence in the true class (higher = harder): ``-p_y``.
 
     Parameters
@@ -119,6 +146,14 @@ def confidence(y, proba):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``proba`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
+        samples as hold 2**16 values (512 KiB in float64). The scores do not
+        depend on it.
 
     Returns
     -------
@@ -140,12 +175,15 @@ def confidence(y, proba):
     >>> confidence([0, 1], [[0.7, 0.3], [0.9, 0.1]])
     array([-0.7, -0.1])
     """
-    y, proba = check_labels_proba(y, proba)
+    return score_blocks(_confidence, y, proba, block_size=block_size)
+
+
+def _confidence(y, proba):
     return -take_label(proba, y)
 
 
-@validate_params({"proba": ["array-like"]}, prefer_skip_nested_validation=True)
-def max_confidence(proba):
+@validate_params(_PROBA_PARAMS, prefer_skip_nested_validation=True)
+def max_confidence(proba, *, block_size=None):
     """Negated largest probability (higher = harder): ``-max_c p_c``.
 
     It needs no label: a low top probability marks an uncertain example.
@@ -155,6 +193,14 @@ def max_confidence(proba):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``proba`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
+        samples as hold 2**16 values (512 KiB in float64). The scores do not
+        depend on it.
 
     Returns
     -------
@@ -174,12 +220,15 @@ def max_confidence(proba):
     >>> max_confidence([[0.7, 0.3], [0.9, 0.1]])
     array([-0.7, -0.9])
     """
-    proba = check_proba(proba)
+    return score_blocks(_max_confidence, None, proba, block_size=block_size)
+
+
+def _max_confidence(proba):
     return -proba.max(axis=-1)
 
 
-@validate_params({"proba": ["array-like"]}, prefer_skip_nested_validation=True)
-def entropy(proba):
+@validate_params(_PROBA_PARAMS, prefer_skip_nested_validation=True)
+def entropy(proba, *, block_size=None):
     """Shannon entropy of the prediction (higher = harder): ``-sum p log p``.
 
     Natural logarithm, ``0 log 0 = 0``. Each row must sum to 1 (up to
@@ -190,6 +239,14 @@ def entropy(proba):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``proba`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
+        samples as hold 2**16 values (512 KiB in float64). The scores do not
+        depend on it.
 
     Returns
     -------
@@ -209,7 +266,10 @@ def entropy(proba):
     >>> entropy([[0.5, 0.5], [1.0, 0.0]]).round(3)
     array([0.693, 0.   ])
     """
-    proba = check_proba(proba)
+    return score_blocks(_entropy, None, proba, block_size=block_size)
+
+
+def _entropy(proba):
     return entr(proba).sum(axis=-1)
 
 
@@ -224,7 +284,7 @@ def _margin(y, proba):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def margin(y, proba):
+def margin(y, proba, *, block_size=None):
     """Negated margin (higher = harder): ``-(p_y - max_{c != y} p_c)``.
 
     The margin of Pleiss et al. (2020) on probabilities, as in the code of
@@ -237,6 +297,14 @@ def margin(y, proba):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``proba`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
+        samples as hold 2**16 values (512 KiB in float64). The scores do not
+        depend on it.
 
     Returns
     -------
@@ -264,12 +332,15 @@ def margin(y, proba):
     >>> margin([0, 1], [[0.7, 0.2, 0.1], [0.6, 0.3, 0.1]])
     array([-0.5,  0.3])
     """
-    y, proba = check_labels_proba(y, proba)
+    return score_blocks(_negated_margin, y, proba, block_size=block_size)
+
+
+def _negated_margin(y, proba):
     return -_margin(y, proba)
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
-def el2n(y, proba):
+def el2n(y, proba, *, block_size=None):
     """EL2N: L2 norm of the error vector (higher = harder).
 
     ``||p - onehot(y)||_2`` (Paul et al., 2021). Computed on the dynamics it
@@ -282,6 +353,14 @@ def el2n(y, proba):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
+    block_size : int, default=None
+        Samples read, checked and scored at once: ``proba`` (a
+        :class:`numpy.memmap` stays on disk) is read in blocks of
+        ``block_size`` samples, each converted to float64, so that memory
+        beyond the result is a few blocks of ``block_size * n_epochs *
+        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
+        samples as hold 2**16 values (512 KiB in float64). The scores do not
+        depend on it.
 
     Returns
     -------
@@ -309,7 +388,10 @@ def el2n(y, proba):
     >>> el2n([0, 1], [[1.0, 0.0], [1.0, 0.0]]).round(4)
     array([0.    , 1.4142])
     """
-    y, proba = check_labels_proba(y, proba)
+    return score_blocks(_el2n, y, proba, block_size=block_size)
+
+
+def _el2n(y, proba):
     error = proba.copy()
     if proba.ndim == 2:
         error[np.arange(proba.shape[0]), y] -= 1.0

@@ -67,14 +67,12 @@ def proba_sum_tolerance(dtype, n_classes):
     return 16.0 * (n_classes + 2) * float(eps)
 
 
-def check_proba(proba, *, dynamics="allow", what="proba"):
-    """Validate probabilities of shape (n_samples, n_classes) or, with
-    ``dynamics`` in {"allow", "require"}, (n_samples, n_epochs, n_classes).
+def check_proba_shape(proba, *, dynamics="allow", what="proba"):
+    """Check the shape and dtype of probabilities, reading none of them.
 
-    Values must be finite, in [0, 1], and each row must sum to 1 within
-    :func:`proba_sum_tolerance`. The checks read the array in its own dtype
-    (row sums accumulate in float64) and make no copy of it; the result is
-    float64.
+    ``proba`` as an array (a ``numpy.memmap`` stays one, on disk) of shape
+    (n_samples, n_classes) or, with ``dynamics`` in {"allow", "require"},
+    (n_samples, n_epochs, n_classes).
     """
     proba = np.asarray(proba)
     allowed = {"forbid": (2,), "allow": (2, 3), "require": (3,)}[dynamics]
@@ -92,39 +90,86 @@ def check_proba(proba, *, dynamics="allow", what="proba"):
             f"{what} needs at least one sample, one epoch and two classes; got "
             f"shape {proba.shape}."
         )
-    # One pass for the row sums: NaN and inf propagate into them.
-    with np.errstate(over="ignore", invalid="ignore"):
-        sums = np.sum(proba, axis=-1, dtype=np.float64)
-    if not np.isfinite(sums).all():
-        _check_finite(proba, what)  # names the count; finite but huge passes
-    low, high = proba.min(), proba.max()
-    if low < 0 or high > 1:
-        raise ValueError(
-            f"{what} must hold probabilities in [0, 1]; got values in "
-            f"[{low:.3g}, {high:.3g}]. Apply a softmax to logits first."
-        )
-    tolerance = proba_sum_tolerance(proba.dtype, proba.shape[-1])
-    deviation = np.abs(sums - 1.0)
-    bad = deviation > tolerance
-    if bad.any():
-        worst = np.unravel_index(np.argmax(deviation), deviation.shape)
-        where = "row" if proba.ndim == 2 else "(sample, epoch) row"
-        raise ValueError(
-            f"{what} has {int(bad.sum())} {where}(s) whose probabilities do not "
-            f"sum to 1 (worst: sum {sums[worst]:.6g} at {where} "
-            f"{worst[0] if proba.ndim == 2 else tuple(int(i) for i in worst)}; "
-            f"tolerance {tolerance:.2g} for {proba.shape[-1]} classes in "
-            f"{proba.dtype}). Pass probabilities, one distribution per row: apply "
-            "a softmax to logits first, or renormalise with "
-            "proba / proba.sum(axis=-1, keepdims=True)."
-        )
-    return proba.astype(np.float64, copy=False)
+    return proba
 
 
-def check_labels_proba(y, proba, *, dynamics="allow", what="proba"):
-    proba = check_proba(proba, dynamics=dynamics, what=what)
-    y = check_labels(y, n_samples=proba.shape[0], n_classes=proba.shape[-1])
-    return y, proba
+class ProbaCheck:
+    """The checks of probabilities, one block of rows at a time.
+
+    Values must be finite, in [0, 1], and each row must sum to 1 within
+    :func:`proba_sum_tolerance` (the row sums accumulate in float64).
+    :meth:`update` reads one block (float64, as the scores compute) and says
+    whether everything read so far is valid;
+    :meth:`raise_if_invalid`, after the last block, raises the error that the
+    whole array earns: the counts, range and worst row are over every block,
+    so the message does not depend on the block size.
+    """
+
+    def __init__(self, proba, what="proba"):
+        self.what = what
+        self.ndim = proba.ndim
+        self.dtype = proba.dtype
+        self.n_classes = proba.shape[-1]
+        self.tolerance = proba_sum_tolerance(proba.dtype, self.n_classes)
+        self.n_not_finite = 0
+        self.low = np.inf
+        self.high = -np.inf
+        self.n_bad_rows = 0
+        self.worst_deviation = -np.inf
+        self.worst_sum = None
+        self.worst_row = None
+        self.valid = True
+
+    def update(self, block, start):
+        """Check ``block``, the rows from ``start`` on; True while all is valid."""
+        # One pass for the row sums: NaN and inf propagate into them.
+        with np.errstate(over="ignore", invalid="ignore"):
+            sums = np.sum(block, axis=-1, dtype=np.float64)
+        if not np.isfinite(sums).all():
+            # count the values; finite but huge ones only overflow the sums
+            self.n_not_finite += int(block.size - np.isfinite(block).sum())
+        if self.n_not_finite:
+            self.valid = False
+            return False  # the NaN message wins: nothing else is needed
+        self.low = min(self.low, block.min())
+        self.high = max(self.high, block.max())
+        deviation = np.abs(sums - 1.0)
+        n_bad = int(np.count_nonzero(deviation > self.tolerance))
+        if n_bad:
+            self.n_bad_rows += n_bad
+            worst = np.unravel_index(np.argmax(deviation), deviation.shape)
+            if deviation[worst] > self.worst_deviation:  # the first of the worst
+                self.worst_deviation = deviation[worst]
+                self.worst_sum = sums[worst]
+                self.worst_row = (start + int(worst[0]),
+                                  *(int(i) for i in worst[1:]))
+        self.valid = self.valid and self.low >= 0 and self.high <= 1 and not n_bad
+        return self.valid
+
+    def raise_if_invalid(self):
+        """Raise the error for everything read, if anything was invalid."""
+        what = self.what
+        if self.n_not_finite:
+            raise ValueError(
+                f"{what} contains {self.n_not_finite} NaN or infinite value(s)."
+            )
+        if self.low < 0 or self.high > 1:
+            low, high = self.dtype.type(self.low), self.dtype.type(self.high)
+            raise ValueError(
+                f"{what} must hold probabilities in [0, 1]; got values in "
+                f"[{low:.3g}, {high:.3g}]. Apply a softmax to logits first."
+            )
+        if self.n_bad_rows:
+            where = "row" if self.ndim == 2 else "(sample, epoch) row"
+            row = self.worst_row[0] if self.ndim == 2 else self.worst_row
+            raise ValueError(
+                f"{what} has {self.n_bad_rows} {where}(s) whose probabilities do "
+                f"not sum to 1 (worst: sum {self.worst_sum:.6g} at {where} "
+                f"{row}; tolerance {self.tolerance:.2g} for {self.n_classes} "
+                f"classes in {self.dtype}). Pass probabilities, one distribution "
+                "per row: apply a softmax to logits first, or renormalise with "
+                "proba / proba.sum(axis=-1, keepdims=True)."
+            )
 
 
 def check_scores(scores, *, min_runs=1, what="scores"):

@@ -1,21 +1,61 @@
-"""Column means and Gram matrices of an error matrix, read in blocks of rows.
+"""Column sums and Gram matrices of an error matrix, read in blocks of rows.
 
 Every pairwise measure of skcorr comes from these few matrix products. Reading
-the rows block by block bounds the extra memory to one block (about 32 MB) in
-float64, whatever the size or dtype of the input, so a ``numpy.memmap`` larger
-than memory streams through.
+the rows block by block bounds the extra memory to one block, whatever the size
+or dtype of the input, so a ``numpy.memmap`` larger than memory streams through.
+The blocks are small (``CACHE_BYTES``), so that what checks a block and the
+product that multiplies it read it from the processor's cache: the matrix is
+read from memory once.
+
+- 0/1 error indicators (:func:`indicator_moments`): each block is proved 0/1
+  and multiplied by itself. Integers are proved 0/1 by their largest value as
+  unsigned integers of the same width (negative values become large), a pass
+  over the bytes as they are; floats entry by entry (``x == 0 or x == 1``: no
+  sum of powers of floats proves it, rounding can hide a fraction). Blocks are
+  multiplied in float32, which is exact: each product is 0 or 1 and each sum
+  counts at most one block of rows (below 2**24); the sums are carried over
+  blocks in float64, exact below 2**53. The column sums are
+  then the Gram's diagonal (``x * x == x`` on 0/1 entries) and a column is
+  constant when its sum is 0 or ``n_samples``: no other pass is needed.
+- residuals (:func:`column_means_and_gram`): column sums and Gram of each block
+  in float64, in the same pass.
 """
 
 import numpy as np
 
+from ..utils.blocks import released_slices
+from ..utils.validation import check_errors
+
+# The most memory a block of rows may take in float64.
 BLOCK_BYTES = 32 * 2**20
+# Blocks read entry by entry and then multiplied fit in the cache.
+CACHE_BYTES = 256 * 2**10
+# Fewer rows make the products inefficient (each block adds an n_models**2
+# Gram to the total); ``BLOCK_BYTES`` still bounds them.
+_MIN_CACHE_ROWS = 4096
+# Sums of 0/1 products in float32 are exact up to 2**24.
+FLOAT32_EXACT_ROWS = 2**24
 
 
-def row_blocks(errors):
-    """Slices of consecutive rows, each about ``BLOCK_BYTES`` in float64."""
+def row_blocks(errors, block_bytes=None):
+    """Slices of consecutive rows, each about ``block_bytes`` in float64
+    (``BLOCK_BYTES`` by default, never more), yielded one at a time."""
     n_samples, n_models = errors.shape
-    rows = max(1, BLOCK_BYTES // (8 * max(n_models, 1)))
-    return [slice(start, start + rows) for start in range(0, n_samples, rows)]
+    width = 8 * max(n_models, 1)
+    rows = max(1, BLOCK_BYTES // width)
+    if block_bytes is not None:
+        rows = min(rows, max(_MIN_CACHE_ROWS, block_bytes // width))
+    rows = min(rows, FLOAT32_EXACT_ROWS)
+    # a memory-mapped file's pages are handed back block by block, so its
+    # resident memory stays about one block (skcorr.utils.blocks)
+    return released_slices(
+        errors, (slice(start, start + rows) for start in range(0, n_samples, rows))
+    )
+
+
+def cache_blocks(errors):
+    """:func:`row_blocks` of about ``CACHE_BYTES``."""
+    return row_blocks(errors, CACHE_BYTES)
 
 
 def _block(errors, rows):
@@ -23,13 +63,16 @@ def _block(errors, rows):
 
 
 def check_no_overflow(result, errors, what):
-    """Refuse a sum or product of finite errors that overflowed float64.
+    """Refuse a sum or product of the errors that is not finite.
 
     Checks the small ``result`` (one value per model, or per pair), never the
-    data; only when it is not finite are the errors read again for the message.
+    data: a finite sum proves every entry finite. Only when it is not finite
+    are the errors read again, to name the NaN and inf they hold
+    (:func:`~skcorr.utils.validation.check_errors`) or else the overflow.
     """
     if np.all(np.isfinite(result)):
         return
+    check_errors(errors)  # NaN or inf among the errors: that message
     largest = max(
         float(np.max(np.abs(_block(errors, rows)))) for rows in row_blocks(errors)
     )
@@ -43,8 +86,12 @@ def check_no_overflow(result, errors, what):
 def column_means(errors, weights=None):
     """Mean of each column (``weights`` summing to one, or None)."""
     total = np.zeros(errors.shape[1])
+    exact = errors.dtype.kind in "biu" and weights is None
     with np.errstate(over="ignore", invalid="ignore"):
         for rows in row_blocks(errors):
+            if exact:  # integer sums: exact, and no float64 copy of the block
+                total += np.asarray(errors[rows]).sum(axis=0, dtype=np.int64)
+                continue
             block = _block(errors, rows)
             total += block.sum(axis=0) if weights is None else weights[rows] @ block
             del block  # free it before the next block is read
@@ -60,7 +107,7 @@ def gram(errors, weights=None, shift=None):
         for rows in row_blocks(errors):
             block = _block(errors, rows)
             if shift is not None:
-                block -= shift
+                block = block - shift  # a copy: ``errors`` may be a float64 view
             if weights is None:
                 total += block.T @ block
             else:
@@ -70,6 +117,31 @@ def gram(errors, weights=None, shift=None):
     return total / errors.shape[0] if weights is None else total
 
 
+def column_means_and_gram(errors, weights=None):
+    """:func:`column_means` and :func:`gram` in one read of ``errors``."""
+    n_samples, n_models = errors.shape
+    sums = np.zeros(n_models)
+    total = np.zeros((n_models, n_models))
+    ones = None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for rows in cache_blocks(errors):
+            block = _block(errors, rows)
+            if weights is None:
+                if ones is None or ones.shape[0] != block.shape[0]:
+                    ones = np.ones(block.shape[0])
+                sums += ones @ block  # a BLAS sum: faster than sum(axis=0)
+                total += block.T @ block
+            else:
+                w = weights[rows]
+                sums += w @ block
+                total += (block * w[:, None]).T @ block
+    check_no_overflow(sums, errors, "sums")
+    check_no_overflow(total, errors, "products")
+    if weights is None:
+        return sums / n_samples, total / n_samples
+    return sums, total
+
+
 def covariance(errors, weights=None):
     """Covariance matrix of the columns (weights summing to one, or None).
 
@@ -77,17 +149,110 @@ def covariance(errors, weights=None):
     ``eps * (mean / std)**2`` of relative precision, so when a column's mean is
     large against its spread the blocks are centred before their product.
     """
-    means = column_means(errors, weights)
+    means, products = column_means_and_gram(errors, weights)
     with np.errstate(over="ignore", invalid="ignore"):
-        result = gram(errors, weights) - np.outer(means, means)
+        result = products - np.outer(means, means)
     check_no_overflow(result, errors, "products")
-    with np.errstate(over="ignore"):
-        small_means = np.all(means**2 <= 1e4 * np.diag(result))
-    if small_means:
+    if means_are_small(means, result):
         return result
     return gram(errors, weights, shift=means)
 
 
+def means_are_small(means, covariance_matrix):
+    """Whether ``E'E / n - mean mean'`` keeps its precision (see
+    :func:`covariance`)."""
+    with np.errstate(over="ignore"):
+        return bool(np.all(means**2 <= 1e4 * np.diag(covariance_matrix)))
+
+
+def _unsigned(block):
+    """Integer entries as unsigned integers of the same width: a negative entry
+    becomes larger than 1."""
+    if block.dtype.kind == "i":  # same width and byte order ('>i2' -> '>u2')
+        return block.view(block.dtype.str.replace("i", "u"))
+    return block
+
+
+def block_is_binary(block):
+    """Whether every entry of an in-memory ``block`` is 0 or 1, in one pass."""
+    kind = block.dtype.kind
+    if block.size == 0 or kind == "b":
+        return True
+    if kind in "iu":
+        return bool(_unsigned(block).max() <= 1)
+    # Floats: 0.0, -0.0 or 1.0 (NaN and inf compare unequal to both).
+    return bool(np.logical_or(block == 0, block == 1).all())
+
+
 def is_binary(errors):
     """Whether every entry is 0 or 1."""
-    return all(np.isin(errors[rows], (0, 1)).all() for rows in row_blocks(errors))
+    return all(
+        block_is_binary(np.asarray(errors[rows])) for rows in cache_blocks(errors)
+    )
+
+
+def binary_self_product(block):
+    """``block.T @ block`` of a 0/1 block in float64, exactly.
+
+    Every dtype is multiplied in float32 (a copy of the block, in the cache),
+    exact for blocks of at most 2**24 rows: each product is 0 or 1 and each sum
+    a count of rows. Single precision takes half the memory traffic and runs
+    twice the operations per cycle of double precision.
+    """
+    if block.dtype != np.float32:
+        block = block.astype(np.float32)
+    return (block.T @ block).astype(np.float64, copy=False)
+
+
+def indicator_totals(errors, weights=None):
+    """``(gram, counts)`` of 0/1 errors, in one read, or None as soon as a block
+    holds an entry other than 0 and 1.
+
+    ``gram`` is ``sum_i w_i e_i e_i'`` (``w_i = 1`` without weights), exact
+    without weights; ``counts`` the number of samples each model gets wrong.
+    """
+    n_models = errors.shape[1]
+    total = np.zeros((n_models, n_models))
+    counts = None if weights is None else np.zeros(n_models)
+    for rows in cache_blocks(errors):
+        block = np.asarray(errors[rows])
+        if not block_is_binary(block):
+            return None
+        if weights is None:
+            total += binary_self_product(block)
+        else:
+            counts += np.count_nonzero(block, axis=0)
+            block = block.astype(np.float64, copy=False)
+            total += (block * weights[rows, None]).T @ block
+    if weights is None:
+        counts = np.diag(total).copy()  # on 0/1 entries, x * x == x
+    return total, counts
+
+
+def indicator_moments(errors, weights=None):
+    """Error rates, joint failure rates and failure counts of 0/1 indicators, in
+    one read.
+
+    Parameters
+    ----------
+    errors : array-like of shape (n_samples, n_models)
+        Validated errors (numeric; a memmap stays on disk).
+    weights : ndarray of shape (n_samples,) or None
+        Sample weights summing to one.
+
+    Returns
+    -------
+    moments : tuple or None
+        None as soon as a block holds an entry other than 0 and 1. Otherwise
+        ``(rates, both_wrong, counts)``: the (weighted) fraction of samples each
+        model gets wrong, the (weighted) fraction each pair gets wrong together,
+        and the number of samples each model gets wrong (unweighted, exact).
+    """
+    totals = indicator_totals(errors, weights)
+    if totals is None:
+        return None
+    total, counts = totals
+    if weights is None:
+        n_samples = errors.shape[0]
+        return counts / n_samples, total / n_samples, counts
+    return np.diag(total).copy(), total, counts

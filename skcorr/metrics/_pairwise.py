@@ -4,9 +4,9 @@ import warnings
 
 import numpy as np
 from scipy.stats import rankdata
-from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..exceptions import UndefinedCorrelationWarning
+from ..utils.fixes import StrOptions, validate_params
 from ..utils.validation import (
     check_errors,
     check_same_index,
@@ -15,8 +15,14 @@ from ..utils.validation import (
     labelled_matrix,
     warn_constant_models,
 )
+from ._dask import (
+    any_dask,
+    correlation_of_dask_errors,
+    correlation_of_dask_predictions,
+)
 from ._errors import TASK_OPTIONS, compute_errors
-from ._moments import column_means, covariance, gram, is_binary
+from ._kendall import kendall_tau_b
+from ._moments import covariance, indicator_moments, means_are_small
 from ._phik import phik_from_moments
 
 CONTINUOUS_METHODS = ("pearson", "spearman", "kendall")
@@ -25,9 +31,6 @@ METHODS = CONTINUOUS_METHODS + BINARY_METHODS
 # Rates rather than correlations: defined even for a model with constant errors.
 RATE_METHODS = ("disagreement", "double_fault")
 UNWEIGHTED_METHODS = ("spearman", "kendall", "phik")
-
-# Peak number of sign entries a Kendall block may hold (about 32 MB of float32).
-_KENDALL_BLOCK_ENTRIES = 8_000_000
 
 
 def _pearson(errors, weights, return_variances=False):
@@ -41,47 +44,26 @@ def _pearson(errors, weights, return_variances=False):
     return correlation
 
 
-def _kendall_tau_b(errors):
-    """Kendall's tau-b of every pair of columns from blocks of sign products.
+def _indicator_measure(moments, method, n_samples):
+    """A pairwise measure of 0/1 errors from their :func:`indicator_moments`.
 
-    With ``S_k`` the signs of all pairwise differences of column ``k``,
-    ``tau_b(k, l) = S_k . S_l / sqrt(|S_k|^2 |S_l|^2)``: the numerator is
-    concordant minus discordant pairs and ``|S_k|^2`` counts pairs untied in ``k``.
-    Each block of rows is one matrix product; sums within a block stay below
-    2**24, so float32 products are exact.
+    Returns None for ``"pearson"`` where the means dwarf the spread, so that
+    the caller centres the data first as :func:`covariance` does.
     """
-    errors = np.asarray(errors, dtype=np.float64)
-    n_samples, n_models = errors.shape
-    block = max(1, _KENDALL_BLOCK_ENTRIES // (n_samples * n_models))
-    block = min(block, max(1, (2**24 - 1) // n_samples))
-    products = np.zeros((n_models, n_models))
-    for start in range(0, n_samples, block):
-        rows = errors[start : start + block]
-        with np.errstate(over="ignore"):  # an infinite difference keeps its sign
-            differences = rows[:, None, :] - errors[None, :, :]
-        signs = np.sign(differences).astype(np.float32)
-        signs = signs.reshape(-1, n_models)
-        products += signs.T @ signs
-    untied = np.sqrt(np.diag(products))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tau = products / np.outer(untied, untied)
-    return np.clip(tau, -1.0, 1.0)
-
-
-def _binary_moments(errors, weights):
-    """Error rates ``e``, joint failure rates ``P(both wrong)`` and covariances."""
-    rates = column_means(errors, weights)
-    both_wrong = gram(errors, weights)
-    return rates, both_wrong, both_wrong - np.outer(rates, rates)
-
-
-def _binary_measure(errors, method, weights):
-    rates, both_wrong, joint_covariance = _binary_moments(errors, weights)
-    row_rate, col_rate = rates[:, None], rates[None, :]
+    rates, both_wrong, _ = moments
     if method == "double_fault":
         return both_wrong
+    row_rate, col_rate = rates[:, None], rates[None, :]
     if method == "disagreement":
         return row_rate + col_rate - 2.0 * both_wrong
+    joint_covariance = both_wrong - np.outer(rates, rates)
+    if method in ("pearson", "kendall"):
+        # The numbers of covariance(): for 0/1 columns tau-b equals Pearson.
+        if not means_are_small(rates, joint_covariance):
+            return None
+        std = np.sqrt(np.diag(joint_covariance))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.clip(joint_covariance / np.outer(std, std), -1.0, 1.0)
     variance = rates * (1.0 - rates)
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "phi":
@@ -90,7 +72,7 @@ def _binary_measure(errors, method, weights):
             )
         if method == "phik":
             return phik_from_moments(
-                joint_covariance, variance[:, None], variance[None, :], errors.shape[0]
+                joint_covariance, variance[:, None], variance[None, :], n_samples
             )
         if method == "kappa":
             # (c_obs - c_exp) / (1 - c_exp) on correctness vectors simplifies to:
@@ -123,34 +105,62 @@ def _constant_columns(errors, variances=None):
     return constant
 
 
-def pairwise_correlation_of_errors(errors, method, weights=None, model_names=None):
-    """Core computation on a validated float error matrix; see
-    :func:`correlation_from_errors`."""
+def _check_weighted(method, weights):
     if weights is not None and method in UNWEIGHTED_METHODS:
         raise ValueError(
             f"method={method!r} does not support sample_weight; use one of "
             f"{sorted(set(METHODS) - set(UNWEIGHTED_METHODS))}."
         )
-    if method in BINARY_METHODS and not is_binary(errors):
+
+
+def pairwise_correlation_of_errors(
+    errors, method, weights=None, model_names=None, *, checked_finite=True
+):
+    """Core computation on a validated error matrix (numeric, any dtype); see
+    :func:`correlation_from_errors`.
+
+    With ``checked_finite=False`` (from ``check_errors(check_finite=False)``)
+    0/1 errors need no pass for NaN and inf: the 0/1 check proves them finite;
+    other errors are checked before they are used.
+    """
+    _check_weighted(method, weights)
+    n_samples = errors.shape[0]
+    moments = None
+    if method in BINARY_METHODS or method in ("pearson", "kendall"):
+        # One read proves the errors 0/1 and gives every moment the measure
+        # needs; on residuals it stops at the first block.
+        moments = indicator_moments(errors, weights)
+    if moments is None and not checked_finite and method != "pearson":
+        # (Pearson's sums prove the entries finite, or name the NaN and inf.)
+        check_errors(errors)  # refuses NaN and inf, naming where they are
+    if moments is None and method in BINARY_METHODS:
         raise ValueError(
-            f"method={method!r} needs 0/1 error indicators (classification); these "
-            "errors are continuous (regression residuals). Use one of "
+            f"method={method!r} needs 0/1 error indicators (classification); "
+            "these errors are continuous (regression residuals). Use one of "
             f"{list(CONTINUOUS_METHODS)}."
         )
-    if method in RATE_METHODS:
-        return _binary_measure(errors, method, weights)
-    variances = None
-    if method == "pearson":
-        matrix, variances = _pearson(errors, weights, return_variances=True)
-    elif method == "spearman":
-        matrix = _pearson(rankdata(errors, axis=0), None)  # ranks: in memory
-    elif method == "kendall":
-        # For 0/1 columns tau-b equals phi exactly: skip the O(n^2) sign products.
-        binary = is_binary(errors)
-        matrix = _pearson(errors, None) if binary else _kendall_tau_b(errors)
-    else:
-        matrix = _binary_measure(errors, method, weights)
-    constant = _constant_columns(errors, variances)
+    matrix = None
+    if moments is not None:
+        matrix = _indicator_measure(moments, method, n_samples)
+        if method in RATE_METHODS:
+            return matrix
+        counts = moments[2]
+        constant = (counts == 0) | (counts == n_samples)
+    if matrix is None:
+        variances = None
+        if method == "pearson" or moments is not None:  # 0/1 kendall: Pearson
+            matrix, variances = _pearson(errors, weights, return_variances=True)
+        elif method == "spearman":
+            matrix = _pearson(rankdata(errors, axis=0), None)  # ranks: in memory
+        else:
+            matrix = kendall_tau_b(errors)
+        constant = _constant_columns(errors, variances)
+    return _undefined_to_nan(matrix, constant, model_names, method)
+
+
+def _undefined_to_nan(matrix, constant, model_names, method):
+    """NaN where a constant column makes ``method`` undefined (with warnings
+    naming the models), 1 on the diagonal elsewhere."""
     matrix = np.asarray(matrix, dtype=float)
     matrix[constant, :] = np.nan
     matrix[:, constant] = np.nan
@@ -215,8 +225,10 @@ def correlation_from_errors(errors, *, method="pearson", sample_weight=None):
 
     Parameters
     ----------
-    errors : array-like or DataFrame of shape (n_samples, n_models)
-        Residuals, or 0/1 error indicators (1 = wrong).
+    errors : array-like, DataFrame or dask array of shape (n_samples, n_models)
+        Residuals, or 0/1 error indicators (1 = wrong). A dask array is
+        computed block by block and never gathered (all methods but spearman
+        and kendall); see :ref:`scaling-dask-metrics`.
     {method}
     sample_weight : array-like of shape (n_samples,), default=None
         Weights of the samples (not supported by spearman, kendall and phik).
@@ -238,10 +250,19 @@ def correlation_from_errors(errors, *, method="pearson", sample_weight=None):
            [0.25, 0.5 , 0.25],
            [0.  , 0.25, 0.5 ]])
     """
+    if any_dask(errors, sample_weight):
+        _check_weighted(method, sample_weight)
+        matrix, constant = correlation_of_dask_errors(errors, method, sample_weight)
+        if method in RATE_METHODS:
+            return matrix
+        return _undefined_to_nan(matrix, constant, None, method)
     check_same_index(errors=errors, sample_weight=sample_weight)
-    E, model_names = check_errors(errors, min_models=2)
+    # NaN and inf: proved absent by the 0/1 check, or checked after it
+    E, model_names = check_errors(errors, min_models=2, check_finite=False)
     weights = check_weights(sample_weight, E.shape[0])
-    matrix = pairwise_correlation_of_errors(E, method, weights, model_names)
+    matrix = pairwise_correlation_of_errors(
+        E, method, weights, model_names, checked_finite=False
+    )
     return labelled_matrix(matrix, model_names)
 
 
@@ -269,8 +290,11 @@ def pairwise_error_correlation(
     ----------
     y_true : array-like of shape (n_samples,)
         True targets or labels.
-    Y_pred : array-like or DataFrame of shape (n_samples, n_models)
-        Predictions of each model, one column per model.
+    Y_pred : array-like, DataFrame or dask array of shape (n_samples, n_models)
+        Predictions of each model, one column per model. A dask array (with
+        ``y_true`` a dask or numpy array, and ``task`` given) is computed block
+        by block and never gathered, for the methods built on Gram matrices
+        (all but spearman and kendall); see :ref:`scaling-dask-metrics`.
     {method}
     task : {"auto", "classification", "regression"}, default="auto"
         ``"auto"`` infers it, and refuses to guess where the numbers do not
@@ -332,8 +356,18 @@ def pairwise_error_correlation(
            [ 0.707,  1.   , -0.333],
            [ 0.   , -0.333,  1.   ]])
     """
+    if any_dask(y_true, Y_pred, sample_weight):
+        _check_weighted(method, sample_weight)
+        matrix, constant = correlation_of_dask_predictions(
+            y_true, Y_pred, method, task, sample_weight
+        )
+        if method in RATE_METHODS:
+            return matrix
+        return _undefined_to_nan(matrix, constant, None, method)
     check_same_index(y_true=y_true, Y_pred=Y_pred, sample_weight=sample_weight)
-    errors, model_names, _ = compute_errors(y_true, Y_pred, task=task, min_models=2)
+    errors, model_names, _ = compute_errors(
+        y_true, Y_pred, task=task, min_models=2, indicator_dtype=np.uint8
+    )
     weights = check_weights(sample_weight, errors.shape[0])
     matrix = pairwise_correlation_of_errors(errors, method, weights, model_names)
     return labelled_matrix(matrix, model_names)

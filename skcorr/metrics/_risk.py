@@ -6,28 +6,41 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import Interval, validate_params
 
 from ..exceptions import UndefinedCorrelationWarning
+from ..utils.fixes import Interval, validate_params
 from ..utils.parameters import check_not_bool
 from ..utils.validation import check_errors, check_same_index, check_weights
+from ._dask import (
+    any_dask,
+    risk_parts_of_dask_failures,
+    risk_parts_of_dask_predictions,
+)
 from ._errors import TASK_OPTIONS, compute_errors
 from ._moments import column_means, is_binary, row_blocks
 
 
-def failure_indicators(y_true, Y_pred, *, task="auto", tolerance=None):
-    """0/1 failures per sample and model, with the model names.
+def failure_indicators(
+    y_true, Y_pred, *, task="auto", tolerance=None, indicator_dtype=np.float64
+):
+    """0/1 failures per sample and model (in ``indicator_dtype``), with the
+    model names.
 
     A classifier fails where its label is wrong; a regressor fails where its
     absolute residual exceeds ``tolerance``.
     """
-    errors, model_names, task = compute_errors(y_true, Y_pred, task=task)
+    errors, model_names, task = compute_errors(
+        y_true, Y_pred, task=task, indicator_dtype=indicator_dtype
+    )
     if task == "regression":
         if tolerance is None:
             raise ValueError(
                 "For regression a failure is |y - y_hat| > tolerance: pass tolerance."
             )
-        return (np.abs(errors) > tolerance).astype(float), model_names
+        failed = np.abs(errors) > tolerance
+        if np.dtype(indicator_dtype).itemsize == 1:
+            return failed.view(indicator_dtype), model_names
+        return failed.astype(indicator_dtype), model_names
     if tolerance is not None:
         raise ValueError(
             "tolerance applies to regression only; these are classification labels."
@@ -54,15 +67,18 @@ def poisson_binomial_tail(probabilities):
 def _observed_tail(failures, weights):
     """``P(at least k models fail)`` for ``k = 0..m`` over the samples."""
     n_samples, n_models = failures.shape
-    counts = np.concatenate(
-        [
-            np.asarray(failures[rows]).sum(axis=1, dtype=np.int64)
-            for rows in row_blocks(failures)
-        ]
-    )
-    mass = np.bincount(counts, weights=weights, minlength=n_models + 1)
+    mass = np.zeros(n_models + 1)
+    for rows in row_blocks(failures):
+        counts = np.asarray(failures[rows]).sum(axis=1, dtype=np.int64)
+        block_weights = None if weights is None else weights[rows]
+        mass += np.bincount(counts, weights=block_weights, minlength=n_models + 1)
     if weights is None:
         mass = mass / n_samples
+    return _tail(mass)
+
+
+def _tail(mass):
+    """``P(at least k)`` from the mass ``P(exactly k)``."""
     return np.clip(np.cumsum(mass[::-1])[::-1], 0.0, 1.0)
 
 
@@ -88,8 +104,11 @@ def joint_failure_rate(
     ----------
     y_true : array-like of shape (n_samples,)
         True targets or labels.
-    Y_pred : array-like or DataFrame of shape (n_samples, n_models)
-        Predictions of each model, one column per model.
+    Y_pred : array-like, DataFrame or dask array of shape (n_samples, n_models)
+        Predictions of each model, one column per model. A dask array (with
+        ``y_true`` a dask or numpy array, and ``task`` given) is computed block
+        by block and never gathered, for the methods built on Gram matrices
+        (all but spearman and kendall); see :ref:`scaling-dask-metrics`.
     k : int, default=1
         How many models must fail on a sample; at most ``n_models``.
         ``k=n_models`` is the rate at which all fail at once.
@@ -122,8 +141,19 @@ def joint_failure_rate(
     0.5
     """
     check_not_bool("joint_failure_rate", k=k, tolerance=tolerance)
+    if any_dask(y_true, Y_pred, sample_weight):
+        _, mass, _ = risk_parts_of_dask_predictions(
+            y_true, Y_pred, task, tolerance, sample_weight
+        )
+        if k > mass.shape[0] - 1:
+            raise ValueError(
+                f"k={k} is larger than the number of models ({mass.shape[0] - 1})."
+            )
+        return float(_tail(mass)[k])
     check_same_index(y_true=y_true, Y_pred=Y_pred, sample_weight=sample_weight)
-    failures, _ = failure_indicators(y_true, Y_pred, task=task, tolerance=tolerance)
+    failures, _ = failure_indicators(
+        y_true, Y_pred, task=task, tolerance=tolerance, indicator_dtype=np.uint8
+    )
     n_models = failures.shape[1]
     if k > n_models:
         raise ValueError(f"k={k} is larger than the number of models ({n_models}).")
@@ -146,8 +176,11 @@ def aggregated_risk(y_true, Y_pred, *, task="auto", tolerance=None, sample_weigh
     ----------
     y_true : array-like of shape (n_samples,)
         True targets or labels.
-    Y_pred : array-like or DataFrame of shape (n_samples, n_models)
-        Predictions of each model, one column per model.
+    Y_pred : array-like, DataFrame or dask array of shape (n_samples, n_models)
+        Predictions of each model, one column per model. A dask array (with
+        ``y_true`` a dask or numpy array, and ``task`` given) is computed block
+        by block and never gathered, for the methods built on Gram matrices
+        (all but spearman and kendall); see :ref:`scaling-dask-metrics`.
     task : {"auto", "classification", "regression"}, default="auto"
         See :func:`pairwise_error_correlation`.
     tolerance : float, default=None
@@ -196,13 +229,25 @@ def aggregated_risk(y_true, Y_pred, *, task="auto", tolerance=None, sample_weigh
     (array([0.25, 0.25]), array([0.4375, 0.0625]), array([0.571..., 4. ]))
     """
     check_not_bool("aggregated_risk", tolerance=tolerance)
+    if any_dask(y_true, Y_pred, sample_weight):
+        rates, mass, n_samples = risk_parts_of_dask_predictions(
+            y_true, Y_pred, task, tolerance, sample_weight
+        )
+        return _dask_risk(rates, mass, n_samples, "aggregated_risk")
     check_same_index(y_true=y_true, Y_pred=Y_pred, sample_weight=sample_weight)
     failures, model_names = failure_indicators(
-        y_true, Y_pred, task=task, tolerance=tolerance
+        y_true, Y_pred, task=task, tolerance=tolerance, indicator_dtype=np.uint8
     )
     _check_enough_samples(failures, "aggregated_risk")
     weights = check_weights(sample_weight, failures.shape[0])
     risk = risk_from_failures(failures, weights, model_names)
+    _warn_undefined_ratio(risk)
+    return risk
+
+
+def _dask_risk(rates, mass, n_samples, function_name):
+    _check_enough_samples(np.empty((n_samples, 0)), function_name)
+    risk = _risk_from_tail(rates, _tail(mass)[1:], None)
     _warn_undefined_ratio(risk)
     return risk
 
@@ -241,8 +286,9 @@ def aggregated_risk_from_failures(failures, *, sample_weight=None):
 
     Parameters
     ----------
-    failures : array-like or DataFrame of shape (n_samples, n_models)
-        0/1 failure indicators, one column per model.
+    failures : array-like, DataFrame or dask array of shape (n_samples, n_models)
+        0/1 failure indicators, one column per model. A dask array is computed
+        block by block and never gathered.
     sample_weight : array-like of shape (n_samples,), default=None
         Weights of the samples.
 
@@ -270,6 +316,9 @@ def aggregated_risk_from_failures(failures, *, sample_weight=None):
     >>> risk.observed, risk.independent
     (array([0.25, 0.25]), array([0.4375, 0.0625]))
     """
+    if any_dask(failures, sample_weight):
+        rates, mass, n_samples = risk_parts_of_dask_failures(failures, sample_weight)
+        return _dask_risk(rates, mass, n_samples, "aggregated_risk_from_failures")
     check_same_index(failures=failures, sample_weight=sample_weight)
     matrix, model_names = check_errors(failures)
     if not is_binary(matrix):
@@ -286,11 +335,15 @@ def risk_from_failures(failures, weights=None, model_names=None):
     to one, or None)."""
     rates = column_means(failures, weights)
     observed = _observed_tail(failures, weights)[1:]
+    return _risk_from_tail(rates, observed, model_names)
+
+
+def _risk_from_tail(rates, observed, model_names):
     independent = poisson_binomial_tail(rates)[1:]
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = observed / independent
     return Bunch(
-        k=np.arange(1, failures.shape[1] + 1),
+        k=np.arange(1, rates.shape[0] + 1),
         observed=observed,
         independent=independent,
         ratio=ratio,

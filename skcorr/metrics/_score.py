@@ -3,12 +3,17 @@
 import warnings
 
 import numpy as np
-from sklearn.utils._param_validation import StrOptions, validate_params
 
 from ..exceptions import UndefinedCorrelationWarning
+from ..utils.fixes import StrOptions, validate_params
 from ..utils.validation import check_same_index, check_weights
+from ._dask import any_dask
 from ._errors import TASK_OPTIONS, compute_errors
-from ._pairwise import METHODS, pairwise_correlation_of_errors
+from ._pairwise import (
+    METHODS,
+    pairwise_correlation_of_errors,
+    pairwise_error_correlation,
+)
 
 AGGREGATES = {
     "mean": np.mean,
@@ -73,8 +78,12 @@ def correlation_score(
     ----------
     y_true : array-like of shape (n_samples,)
         True targets or labels.
-    Y_pred : array-like or DataFrame of shape (n_samples, n_models)
+    Y_pred : array-like, DataFrame or dask array of shape (n_samples, n_models)
         Predictions of each model, one column per model; at least two models.
+        A dask array (with ``y_true`` a dask or numpy array, and ``task``
+        given) is computed block by block and never gathered, for the methods
+        built on Gram matrices (all but spearman and kendall); see
+        :ref:`scaling-dask-metrics`.
     method : str, default="pearson"
         Any method of :func:`pairwise_error_correlation`.
     aggregate : {"mean", "median", "max", "min"} or callable, default="mean"
@@ -105,8 +114,15 @@ def correlation_score(
     >>> round(correlation_score(y, Y_pred, method="pearson"), 3)
     -0.151
     """
+    if any_dask(y_true, Y_pred, sample_weight):  # blockwise, never gathered
+        matrix = pairwise_error_correlation(
+            y_true, Y_pred, method=method, task=task, sample_weight=sample_weight
+        )
+        return aggregate_pairs(matrix, aggregate)
     check_same_index(y_true=y_true, Y_pred=Y_pred, sample_weight=sample_weight)
-    errors, model_names, _ = compute_errors(y_true, Y_pred, task=task, min_models=2)
+    errors, model_names, _ = compute_errors(
+        y_true, Y_pred, task=task, min_models=2, indicator_dtype=np.uint8
+    )
     weights = check_weights(sample_weight, errors.shape[0])
     matrix = pairwise_correlation_of_errors(errors, method, weights, model_names)
     return aggregate_pairs(matrix, aggregate)

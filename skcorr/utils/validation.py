@@ -17,9 +17,10 @@ from numbers import Number
 
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import _check_sample_weight, check_consistent_length
+from sklearn.utils.validation import check_consistent_length
 
 from ..exceptions import UndefinedCorrelationWarning
+from .fixes import _check_sample_weight
 
 TASKS = ("auto", "classification", "regression")
 
@@ -524,6 +525,35 @@ def _unseen_values(Y, labels):
     return ~np.isin(Y, labels)
 
 
+def _unique_integers(y):
+    """``np.unique`` of a 1-d integer array; by counting (one O(n) pass, no
+    sort) when its values span a range no wider than its length."""
+    if y.size == 0:
+        return np.unique(y)
+    low, high = int(y.min()), int(y.max())
+    if high - low > y.size:
+        return np.unique(y)
+    # offsets in [0, high - low]: exact in the unsigned dtype itself, and in
+    # int64 for signed ones (an int8 difference could overflow int8)
+    wide = y.dtype if y.dtype.kind == "u" else np.dtype(np.int64)
+    offsets = np.subtract(y, y.dtype.type(low), dtype=wide)
+    counts = np.bincount(offsets.astype(np.intp, copy=False), minlength=1)
+    return np.flatnonzero(counts).astype(y.dtype) + y.dtype.type(low)
+
+
+def _target_type_and_labels(y):
+    """scikit-learn's ``type_of_target`` of ``y`` and, for numeric labels,
+    their sorted distinct values (None otherwise). A 1-d integer array is
+    "binary" (at most two values) or "multiclass" by its distinct values,
+    as ``type_of_target`` decides, read once instead of sorted twice."""
+    if y.ndim == 1 and y.dtype.kind in "iu" and y.size:
+        labels = _unique_integers(y)
+        return ("binary" if labels.size <= 2 else "multiclass"), labels
+    with np.errstate(invalid="ignore", over="ignore"):  # huge floats cast to int
+        target_type = type_of_target(y, input_name="y_true")
+    return target_type, None
+
+
 def infer_task(y_true, Y_pred=None, task="auto"):
     """Tell classification from regression, or refuse to guess.
 
@@ -574,8 +604,7 @@ def infer_task(y_true, Y_pred=None, task="auto"):
     if task != "auto":
         return task
     y = np.asarray(y_true)
-    with np.errstate(invalid="ignore", over="ignore"):  # huge floats cast to int
-        target_type = type_of_target(y, input_name="y_true")
+    target_type, labels = _target_type_and_labels(y)
     if target_type == "continuous":
         return "regression"
     if target_type not in ("binary", "multiclass"):
@@ -588,7 +617,8 @@ def infer_task(y_true, Y_pred=None, task="auto"):
     Y = np.asarray(Y_pred)
     if not _is_numeric(Y) or Y.dtype.kind == "b":
         return "classification"
-    labels = np.unique(y)
+    if labels is None:
+        labels = np.unique(y)
     shown = _preview(labels.tolist(), 5)
     if not _integer_valued(Y):
         binary = target_type == "binary"
@@ -727,8 +757,13 @@ def check_predictions(y_true, Y_pred, *, task="auto", min_models=1):
     return y, Y, model_names, task
 
 
-def check_errors(errors, *, min_models=1):
-    """Validate an error matrix ``(n_samples, n_models)`` of numbers."""
+def check_errors(errors, *, min_models=1, check_finite=True):
+    """Validate an error matrix ``(n_samples, n_models)`` of numbers.
+
+    With ``check_finite=False`` NaN and inf are left to the caller, whose own
+    pass over the data must prove every entry finite (0/1 entries are) or call
+    this function again to refuse them.
+    """
     model_names = model_names_of(errors, "errors")
     E = _as_2d_predictions(errors, "errors")
     E = check_labels(E, "errors", errors)
@@ -738,7 +773,8 @@ def check_errors(errors, *, min_models=1):
         raise ValueError(
             f"Need errors of at least {min_models} models; got {E.shape[1]}."
         )
-    _check_finite(E, "errors")
+    if check_finite:
+        _check_finite(E, "errors")
     if E.dtype.kind == "b":
         E = E.view(np.uint8)
     # Kept in its own dtype (a memmap stays on disk): the metrics read it in

@@ -4,6 +4,8 @@ from sklearn.datasets import load_diabetes
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from skcorr.influence import LinearInfluence, TracIn, influence_flows
+from skcorr.influence._base import BilinearInfluence
+from skcorr.influence._flows import group_sums
 
 from .conftest import fit_small_net, make_classification_data
 
@@ -199,3 +201,55 @@ def test_bad_weights_name_the_problem(weights, match):
     with pytest.raises(ValueError, match="eval_" + match):
         influence_flows(influence, X, y, X_eval=X, y_eval=y,
                         eval_sample_weight=weights)
+
+
+class _GivenFeatures(BilinearInfluence):
+    """Features given outright: two checkpoints, rows in blocks of ``block``."""
+
+    def __init__(self, features, block):
+        self.features, self.block = features, block
+
+    def feature_blocks(self, X, y, role):
+        n_rows = self.features.shape[1]
+        for index, rate in enumerate((0.5, 2.0)):
+            for start in range(0, max(n_rows, 1), self.block):
+                rows = slice(start, min(start + self.block, n_rows))
+                yield index, rate, rows, self.features[index, rows]
+
+
+@pytest.mark.parametrize("block", [7, 1000])
+def test_sparse_group_sums_equal_add_at(block):
+    rng = np.random.RandomState(0)
+    n_rows, n_groups = 200, 30
+    scales = 10.0 ** rng.randint(-3, 4, (2, 1, 5))  # magnitudes 1e-3 .. 1e3
+    features = rng.standard_normal((2, n_rows, 5)) * scales
+    codes = rng.choice([0, 3, 4, 9, 10, 28], size=n_rows)  # groups 1, 2, 29 ... empty
+    weight = rng.uniform(0, 3, size=n_rows)
+    weight[:10] = 0.0
+    got = group_sums(_GivenFeatures(features, block), None, None, codes, n_groups,
+                     "train", sample_weight=weight)
+    counts = np.bincount(codes, minlength=n_groups)
+    for index, (rate, sums) in enumerate(got):
+        assert rate == (0.5, 2.0)[index]
+        weighted = features[index] * weight[:, None]
+        expected = np.zeros((n_groups, 5))
+        np.add.at(expected, codes, weighted)
+        magnitude = np.zeros((n_groups, 5))
+        np.add.at(magnitude, codes, np.abs(weighted))
+        # Both are float64 sums of the same m terms of a group, in another
+        # association (a block's partial sum joins the running sum at once):
+        # each is within gamma_(m-1) * sum|x| of the exact sum (Higham, Accuracy
+        # and Stability of Numerical Algorithms, 4.2), so they differ by at
+        # most 2 * m * u * sum|x|, u = 2**-53. Empty groups: exactly 0.
+        bound = 2 * counts[:, None] * 2.0**-53 * magnitude
+        assert np.all(np.abs(sums - expected) <= bound)
+        assert np.all(sums[counts == 0] == 0.0)
+        assert (np.abs(expected) > 1.0).any()  # the case is not trivially zero
+
+
+def test_group_sums_of_no_rows_are_zeros():
+    got = group_sums(_GivenFeatures(np.zeros((2, 0, 3)), 4), None, None,
+                     np.zeros(0, dtype=int), 5, "eval")
+    assert [rate for rate, _ in got] == [0.5, 2.0]
+    for _, sums in got:
+        np.testing.assert_array_equal(sums, np.zeros((5, 3)))

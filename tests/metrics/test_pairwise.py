@@ -87,16 +87,20 @@ def test_continuous_methods_match_scipy_pair_by_pair(method):
     np.testing.assert_array_equal(np.diag(matrix), 1.0)
 
 
-def test_kendall_blocks_match_scipy_when_split(monkeypatch):
-    """Force many small blocks of sign products: same answer as one block."""
-    from skcorr.metrics import _pairwise
+@pytest.mark.parametrize("few_values", [0, 10**6])
+def test_kendall_blocks_match_scipy_when_split(monkeypatch, few_values):
+    """Force one pair per block, by sorting or by contingency tables: same
+    answer as scipy."""
+    from skcorr.metrics import _kendall
 
     y, Y_pred = _correlated_targets(n_samples=97, n_models=3)
-    monkeypatch.setattr(_pairwise, "_KENDALL_BLOCK_ENTRIES", 50)
+    monkeypatch.setattr(_kendall, "PAIR_BLOCK_ENTRIES", 50)
+    monkeypatch.setattr(_kendall, "FEW_VALUES", few_values)
     matrix = pairwise_error_correlation(y, Y_pred, method="kendall")
     residuals = y[:, None] - Y_pred
-    expected = stats.kendalltau(residuals[:, 0], residuals[:, 2]).statistic
-    assert matrix[0, 2] == pytest.approx(expected, abs=1e-12)
+    for i, j in itertools.combinations(range(3), 2):
+        expected = stats.kendalltau(residuals[:, i], residuals[:, j]).statistic
+        assert matrix[i, j] == pytest.approx(expected, abs=1e-12)
 
 
 @pytest.mark.parametrize("method", ["pearson", "spearman", "kendall", "phi"])
@@ -306,13 +310,13 @@ def test_task_is_inferred_from_targets_and_predictions():
     # four samples with four distinct integers: labels or counts? auto refuses
     with pytest.raises(ValueError, match="labels or counts"):
         pairwise_error_correlation(y, classification)
-    assert pairwise_error_correlation(
-        y, classification, task="classification"
-    )[0, 1] == pytest.approx(np.corrcoef(indicators[:, 0], indicators[:, 1])[0, 1])
+    assert pairwise_error_correlation(y, classification, task="classification")[
+        0, 1
+    ] == pytest.approx(np.corrcoef(indicators[:, 0], indicators[:, 1])[0, 1])
     repeated = np.r_[y, y]  # each label seen twice: labels
-    assert pairwise_error_correlation(
-        repeated, np.r_[classification, classification]
-    )[0, 1] == pytest.approx(np.corrcoef(indicators[:, 0], indicators[:, 1])[0, 1])
+    assert pairwise_error_correlation(repeated, np.r_[classification, classification])[
+        0, 1
+    ] == pytest.approx(np.corrcoef(indicators[:, 0], indicators[:, 1])[0, 1])
 
 
 def test_pearson_keeps_precision_when_means_dwarf_the_spread():
@@ -330,3 +334,12 @@ def test_huge_finite_values_are_not_mistaken_for_infinities():
     np.testing.assert_array_equal(check_errors(huge)[0], huge)
     with pytest.raises(ValueError, match="1 NaN or infinite"):
         check_errors(np.array([[1e308, 1.0], [np.inf, 2.0], [1.0, 3.0]]))
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_and_inf_errors_are_named_for_every_method(method, bad):
+    # the 0/1 check stands in for the finite check: it must not hide them
+    errors = np.array([[0.0, 1.0], [1.0, 0.0], [bad, 1.0], [1.0, 1.0]])
+    with pytest.raises(ValueError, match="1 NaN or infinite value"):
+        correlation_from_errors(errors, method=method)
