@@ -6,18 +6,21 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import stats
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ..exceptions import UndefinedCorrelationWarning
+from ..utils.fixes import Interval, StrOptions, validate_params
 from ..utils.parameters import check_not_bool
+from ..utils.seeding import draw_seed
 from ..utils.validation import labelled_matrix
 from ._errors import TASK_OPTIONS, compute_errors
+from ._intervals import bootstrap_distribution, nan_quantiles
 from ._pairwise import METHODS, pairwise_correlation_of_errors
 from ._score import off_diagonal
 
 TESTS = ("analytic", "bootstrap", "permutation")
 ANALYTIC_METHODS = ("pearson", "phi")
 ALTERNATIVES = ("two-sided", "greater", "less")
+TIES = ("mid-p", "randomized", "conservative")
 
 
 def _analytic(statistic, n_samples, alternative, confidence_level):
@@ -59,17 +62,19 @@ def _analytic(statistic, n_samples, alternative, confidence_level):
     return pvalue, low, high
 
 
-def _resampled_statistics(errors, method, n_resamples, rng, permute):
+def _permuted_statistics(errors, method, n_resamples, rng):
+    """The measure after shuffling each model's errors independently.
+
+    (A permutation is no reweighting of the rows, so unlike the bootstrap it
+    cannot go through one weighted product: one call per resample.)
+    """
     n_samples, n_models = errors.shape
     resampled = np.empty((n_resamples, n_models, n_models))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndefinedCorrelationWarning)
         for b in range(n_resamples):
-            if permute:
-                order = np.argsort(rng.random_sample((n_samples, n_models)), axis=0)
-                sample = np.take_along_axis(errors, order, axis=0)
-            else:
-                sample = errors[rng.randint(0, n_samples, n_samples)]
+            order = np.argsort(rng.random_sample((n_samples, n_models)), axis=0)
+            sample = np.take_along_axis(errors, order, axis=0)
             resampled[b] = pairwise_correlation_of_errors(sample, method)
     return resampled
 
@@ -86,12 +91,43 @@ def _warn_undefined_resamples(resampled, what):
         )
 
 
-def _permutation_pvalue(statistic, null, alternative):
-    """p-values as in scipy.stats.permutation_test, counting the observed value."""
+def _symmetric_uniform(rng, n_models):
+    """Uniform draws in [0, 1), one per pair, the same for (i, j) and (j, i)."""
+    draws = np.zeros((n_models, n_models))
+    rows, cols = np.triu_indices(n_models, k=1)
+    draws[rows, cols] = rng.random_sample(rows.size)
+    return draws + draws.T
+
+
+def _permutation_pvalue(statistic, null, alternative, ties="mid-p", rng=None):
+    """Permutation p-values, the observed value counted as one of the resamples.
+
+    With ``above``, ``tied`` and ``below`` the resamples beyond, equal to (within
+    rounding) and short of the observed statistic, and ``B`` the defined ones,
+    the one-sided ("greater") p-value is
+
+    - ``"conservative"``: ``(above + tied + 1) / (B + 1)``, as
+      :func:`scipy.stats.permutation_test` counts;
+    - ``"mid-p"``: ``(above + (tied + 1) / 2) / (B + 1)``, half the tied mass;
+    - ``"randomized"``: ``(above + U (tied + 1)) / (B + 1)``, ``U`` uniform.
+
+    All three agree when nothing ties.
+    """
     tolerance = 1e-14 * np.maximum(1.0, np.abs(statistic))
     n_valid = np.sum(~np.isnan(null), axis=0)
-    greater = (np.sum(null >= statistic - tolerance, axis=0) + 1.0) / (n_valid + 1.0)
-    less = (np.sum(null <= statistic + tolerance, axis=0) + 1.0) / (n_valid + 1.0)
+    above = np.sum(null > statistic + tolerance, axis=0)
+    below = np.sum(null < statistic - tolerance, axis=0)
+    tied = n_valid - above - below + 1.0  # the observed value ties with itself
+    if ties == "conservative":
+        share = 1.0
+    elif ties == "mid-p":
+        share = 0.5
+    else:
+        share = _symmetric_uniform(rng, statistic.shape[0])
+    greater = (above + share * tied) / (n_valid + 1.0)
+    less = (below + (1.0 - share if ties == "randomized" else share) * tied) / (
+        n_valid + 1.0
+    )
     if alternative == "greater":
         return greater
     if alternative == "less":
@@ -101,17 +137,14 @@ def _permutation_pvalue(statistic, null, alternative):
 
 def _bootstrap_interval(resampled, alternative, confidence_level):
     alpha = 1.0 - confidence_level
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        if alternative == "two-sided":
-            low = np.nanpercentile(resampled, 100 * alpha / 2, axis=0)
-            high = np.nanpercentile(resampled, 100 * (1 - alpha / 2), axis=0)
-        elif alternative == "greater":
-            low = np.nanpercentile(resampled, 100 * alpha, axis=0)
-            high = np.full_like(low, np.inf)
-        else:
-            high = np.nanpercentile(resampled, 100 * confidence_level, axis=0)
-            low = np.full_like(high, -np.inf)
+    if alternative == "two-sided":
+        low, high = nan_quantiles(resampled, (alpha / 2, 1 - alpha / 2))
+    elif alternative == "greater":
+        (low,) = nan_quantiles(resampled, (alpha,))
+        high = np.full_like(low, np.inf)
+    else:
+        (high,) = nan_quantiles(resampled, (confidence_level,))
+        low = np.full_like(high, -np.inf)
     return low, high
 
 
@@ -124,6 +157,7 @@ def _bootstrap_interval(resampled, alternative, confidence_level):
         "confidence_level": [Interval(Real, 0, 1, closed="neither")],
         "n_resamples": [Interval(Integral, 1, None, closed="left")],
         "alternative": [StrOptions(set(ALTERNATIVES))],
+        "ties": [StrOptions(set(TIES))],
         "task": [TASK_OPTIONS],
         "random_state": ["random_state"],
     },
@@ -138,6 +172,7 @@ def error_correlation_significance(
     confidence_level=0.95,
     n_resamples=999,
     alternative="two-sided",
+    ties="mid-p",
     task="auto",
     random_state=None,
 ):
@@ -156,16 +191,39 @@ def error_correlation_significance(
           under independence of normal errors and the Fisher z interval, as
           :func:`scipy.stats.pearsonr` gives them.
         - ``"bootstrap"``: samples drawn with replacement (the same rows for all
-          models); percentile confidence intervals. No p-value (NaN).
+          models), all resamples at once as :func:`error_correlation_interval`
+          computes them; percentile confidence intervals (one-sided for a
+          one-sided ``alternative``). No p-value (NaN).
         - ``"permutation"``: each model's errors shuffled independently, which
-          destroys every pairwise dependence; p-values against that null, as
-          :func:`scipy.stats.permutation_test` counts them. No interval (NaN).
+          destroys every pairwise dependence; p-values against that null, the
+          observed value counted as one of the resamples (as
+          :func:`scipy.stats.permutation_test` counts), ties as ``ties`` says.
+          No interval (NaN).
     confidence_level : float, default=0.95
         Of the intervals.
     n_resamples : int, default=999
         Resamples for ``"bootstrap"`` and ``"permutation"``.
     alternative : {"two-sided", "greater", "less"}, default="two-sided"
         ``"greater"`` tests for errors more correlated than chance.
+    ties : {"mid-p", "randomized", "conservative"}, default="mid-p"
+        How ``test="permutation"`` counts the resampled statistics equal to the
+        observed one (within ``1e-14`` relative). Discrete errors make ties
+        common: phi_K is 0 whenever the corrected chi-square is at most 1, so
+        its null piles up at 0 and an observed 0 ties with most resamples.
+
+        - ``"mid-p"``: the tied resamples (and the observed value) count one
+          half, Lancaster's mid-p. Deterministic; under the null its mean is
+          1/2 as for a continuous statistic, though at a level ``alpha`` it
+          may reject slightly more often than ``alpha``.
+        - ``"randomized"``: they count a uniform fraction ``U`` (one draw per
+          pair from ``random_state``): exactly uniform under the null, at the
+          price of a p-value that depends on the seed beyond the resamples.
+        - ``"conservative"``: they count fully, as
+          :func:`scipy.stats.permutation_test`: never rejects too often, but
+          gives ``p = 1`` for every observed phi_K of 0, however weak the
+          evidence of the tied mass.
+
+        The three agree when nothing ties (continuous residuals).
     task : {"auto", "classification", "regression"}, default="auto"
         See :func:`pairwise_error_correlation`.
     random_state : int, RandomState instance or None, default=None
@@ -244,11 +302,15 @@ def error_correlation_significance(
     else:
         rng = check_random_state(random_state)
         permute = test == "permutation"
-        resampled = _resampled_statistics(errors, method, n_resamples, rng, permute)
+        if permute:
+            resampled = _permuted_statistics(errors, method, n_resamples, rng)
+        else:  # all resamples through matrix products, as error_correlation_interval
+            seeds = draw_seed(rng, size=n_resamples)
+            resampled = bootstrap_distribution(errors, method, seeds)
         _warn_undefined_resamples(resampled, test)
         if permute:
             pvalue, low, high = (
-                _permutation_pvalue(statistic, resampled, alternative),
+                _permutation_pvalue(statistic, resampled, alternative, ties, rng),
                 nan,
                 nan.copy(),
             )

@@ -9,6 +9,7 @@ from ._error_correlation import ErrorCorrelationDisplay
 from ._flows import FlowDisplay
 from ._risk import AggregatedRiskDisplay
 from ._spurious import SpuriousCurveDisplay
+from ._systemic import SystemicFailureDisplay
 
 __all__ = [
     "AggregatedRiskDisplay",
@@ -16,4 +17,5 @@ __all__ = [
     "ErrorCorrelationDisplay",
     "FlowDisplay",
     "SpuriousCurveDisplay",
+    "SystemicFailureDisplay",
 ]
