@@ -37,6 +37,7 @@ from skcorr.difficulty import (
     run_difficulty_study,
     runs_needed,
 )
+from skcorr.plotting import DifficultyDisplay
 
 QUICK = bool(os.environ.get("SKCORR_QUICK"))
 
@@ -65,14 +66,13 @@ for name, fit in difficulty.items():
     rho = run_consistency(fit.scores_["loss"])
     print(f"{name}: one run vs the others, Spearman {rho.mean():.3f}")
 
-fig, ax = plt.subplots()
-for name, fit in difficulty.items():
-    curve = runs_needed(fit.scores_["loss"], random_state=0, target=0.01)
-    ax.plot(curve.n_runs, curve.median_rank_error, marker="o", label=name)
+curves = {
+    name: runs_needed(fit.scores_["loss"], random_state=0, target=0.01)
+    for name, fit in difficulty.items()
+}
+for name, curve in curves.items():
     print(f"{name}: about {curve.runs_for_target} runs for a rank error of 1%")
-ax.set_xlabel("runs averaged")
-ax.set_ylabel("median rank error vs all runs")
-ax.legend()
+DifficultyDisplay.from_runs_needed(curves)
 
 # %%
 # One notion of difficulty
@@ -134,6 +134,7 @@ study = run_difficulty_study(
     n_runs=4 if QUICK else 20,
     n_epochs=2 if QUICK else 40,
     n_samples=200 if QUICK else None,
+    scores=["loss", "margin"] if QUICK else None,
     n_examples=[10],
     random_state=0,
     n_jobs=2,

@@ -31,10 +31,10 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import SVC
 
-from skcorr.ensemble import CommitteeClassifier, run_scenario
-from skcorr.ensemble._backbone import MLPBackbone, torch_backbone_available
+from skcorr.ensemble import CommitteeClassifier, MLPBackbone, run_scenario
 from skcorr.metrics import correlation_score
 from skcorr.plotting import ErrorCorrelationDisplay
+from skcorr.utils.optional import torch_available
 
 QUICK = bool(os.environ.get("SKCORR_QUICK"))
 
@@ -65,7 +65,7 @@ print("mean phi_K of errors:",
 # activations are what the heads see. The same four heads on one such backbone,
 # then each on its own backbone that differs only by seed (same rows, same
 # architecture): the error rates stay close, the correlation drops.
-if torch_backbone_available():
+if torch_available():
     epochs = 10 if QUICK else 30
     backbones = {
         "one backbone": [FrozenEstimator(

@@ -15,6 +15,8 @@ does not undo it. This example runs their study on scikit-learn's 8x8 digits.
 # ------------------
 # Digits take values in [0, 16]; the study's patterns are scaled to 8x8 images
 # (see :func:`skcorr.spurious.make_pattern`).
+import os
+
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
@@ -25,8 +27,9 @@ from skcorr.spurious import (
     influence_removal,
     make_pattern,
     run_spurious_study,
-    summarize_spurious_study,
 )
+
+QUICK = bool(os.environ.get("SKCORR_QUICK"))  # set by the test suite
 
 X, y = load_digits(return_X_y=True)
 for name in ("S1", "S3", "R1", "R3", "core"):
@@ -39,16 +42,19 @@ for name in ("S1", "S3", "R1", "R3", "core"):
 # Patch n training images of class 0, train, and count the test images (of the
 # other classes) whose probability of class 0 rises by more than 0.1 when the
 # pattern is added. Two model families, three data seeds, one-sided Welch test
-# against the model trained without the pattern.
-results = run_spurious_study(
+# against the model trained without the pattern. The result holds every run,
+# their mean over seeds and the findings, sentences computed from the numbers.
+study = run_spurious_study(
     patterns=("S1", "S3", "R3"),
-    n_examples=(0, 3, 10, 100),
+    n_examples=(0, 10, 100) if QUICK else (0, 3, 10, 100),
     models=("logistic", "mlp"),
-    n_seeds=3,
+    n_seeds=1 if QUICK else 3,
     random_state=0,
 )
-summary = summarize_spurious_study(results)
+summary = study.summary.set_index(["model", "pattern", "n_examples"])
 print(summary.round(3).to_string())
+for finding in study.findings:
+    print(finding.text)
 
 # %%
 try:

@@ -18,7 +18,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from skcorr import datasets, difficulty, ensemble, influence, metrics, spurious
 from skcorr.exceptions import UndefinedCorrelationWarning
-from skcorr.spurious._study import run_spurious_study
+from skcorr.spurious import run_spurious_study
 
 pd = pytest.importorskip("pandas")
 
@@ -634,7 +634,13 @@ INFLUENCE_CASES = [
         {"inflow": np.arange(5.0), "outflow": np.arange(5.0)}, method="spearmn"),
      ValueError, "method must be one of"),
     ("reciprocity scorer: unknown method", lambda: influence.make_reciprocity_scorer(
-        method="x"), ValueError, "method must be one of"),
+        method="x"), ValueError, "'method' parameter of make_reciprocity_scorer"),
+    ("reciprocity scorer: one individual", lambda: influence.make_reciprocity_scorer(
+        n_individuals=1), ValueError, "'n_individuals' parameter"),
+    ("reciprocity scorer: bool individuals", lambda: influence.make_reciprocity_scorer(
+        n_individuals=True), ValueError, "'n_individuals' parameter"),
+    ("reciprocity scorer: influence_params", lambda: influence.make_reciprocity_scorer(
+        influence_params=[1]), TypeError, "'influence_params' parameter"),
     ("reciprocity scorer: negative sample_weight",
      lambda: influence.make_reciprocity_scorer(n_individuals=3)(
          LOGISTIC, X, y, sample_weight=-np.ones(N)), ValueError,

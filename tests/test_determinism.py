@@ -23,7 +23,7 @@ from skcorr.ensemble import (
     evaluate_batch,
 )
 from skcorr.metrics import error_correlation_significance
-from skcorr.spurious._study import run_spurious_study
+from skcorr.spurious import run_spurious_study
 
 X, y = make_classification(
     n_samples=80, n_features=6, n_informative=4, n_classes=3, random_state=0
@@ -82,7 +82,7 @@ def spurious_study(n_jobs):
         (IMAGES, IMAGE_LABELS, (4, 4)), patterns=("S1", "R1"), n_examples=(0, 3),
         models=("logistic",), n_seeds=2, random_state=0, n_jobs=n_jobs,
     )
-    return [results[["score", "baseline_score", "pvalue", "norm"]].to_numpy()]
+    return [results.runs[["score", "baseline_score", "pvalue", "norm"]].to_numpy()]
 
 
 def bootstrap_significance(n_jobs):

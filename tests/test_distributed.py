@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression, SGDClassifier
 
 from skcorr.difficulty import ExampleDifficulty
 from skcorr.ensemble import SeedEnsembleClassifier, evaluate_batch
-from skcorr.spurious._study import run_spurious_study
+from skcorr.spurious import run_spurious_study
 
 distributed = pytest.importorskip("distributed")
 
@@ -153,7 +153,7 @@ def _spurious_sweep(n_jobs):
         (IMAGES, IMAGE_LABELS, (4, 4)), patterns=("S1",), n_examples=(0, 3),
         models=("logistic",), n_seeds=1, random_state=0, n_jobs=n_jobs,
     )
-    return [results[["n_examples", "score", "baseline_score", "norm"]].to_numpy()]
+    return [results.runs[["n_examples", "score", "baseline_score", "norm"]].to_numpy()]
 
 
 @pytest.mark.parametrize("study", [_difficulty, _spurious_sweep],

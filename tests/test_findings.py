@@ -219,6 +219,15 @@ def test_error_finding_without_risk_or_pvalues():
     assert "no p-values" in correlation.text
 
 
+def test_error_finding_with_every_pair_undefined():
+    # models that never err: every correlation NaN, no largest pair
+    results = _errors(0.0, 0.0)
+    results["matrix"] = np.full((3, 3), np.nan)
+    results["mean_correlation"] = float("nan")
+    _, correlation = error_findings(results)
+    assert correlation.evidence["largest"] is None
+
+
 def test_error_findings_bad_input():
     with pytest.raises(ValueError, match="matrix"):
         error_findings({"models": [], "mean_correlation": 0.0})

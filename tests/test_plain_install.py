@@ -98,10 +98,10 @@ _SCRIPT = textwrap.dedent(
             out["needs_torch"][name] = [type(exc).__name__, exc.name, str(exc)]
     from skcorr.cli import _report, main
     tiny = {
-        "errors": {"model_size": "quick"},
+        "errors": {"quick": True},
         "spurious": {"patterns": ["S3"], "n_examples": [0, 5],
-                     "models": ["logistic"], "seeds": 1},
-        "difficulty": {"seeds": 4, "epochs": 1, "n_samples": 60,
+                     "models": ["logistic"], "n_seeds": 1},
+        "difficulty": {"n_runs": 4, "n_epochs": 1, "n_samples": 60,
                        "n_examples": [5], "architectures": "sklearn"},
         "reciprocity": {"max_epochs": 1, "n_individuals": 5},
     }
@@ -260,7 +260,7 @@ def test_reciprocity_without_tracin_gives_the_same_influence_settings():
 def test_reciprocity_tracin_must_be_a_bool(tracin):
     from skcorr.influence import run_reciprocity_study
 
-    with pytest.raises(TypeError, match=r"tracin must be True or False; got"):
+    with pytest.raises(TypeError, match=r"tracin must be True, False or 'auto'; got"):
         run_reciprocity_study("diabetes", tracin=tracin)
 
 

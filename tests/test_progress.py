@@ -210,20 +210,41 @@ def test_evaluate_batch_refuses_bad_verbose(verbose):
 # -- difficulty ------------------------------------------------------------------
 
 
-def test_example_difficulty_bar_counts_every_run(bars):
+def test_example_difficulty_bar_counts_every_epoch(bars):
     opened, _ = bars
     make = lambda n_jobs, verbose: ExampleDifficulty(  # noqa: E731
         SGDClassifier(loss="log_loss"), n_runs=3, n_epochs=2, random_state=0,
         n_jobs=n_jobs, verbose=verbose,
     ).fit(X, y)
     shown = [make(n_jobs, 1) for n_jobs in (1, 2)]
-    for bar in opened:
-        _counted(bar, 3)
+    in_process, in_workers = opened
+    # n_jobs=1: the bar ticks at each of the 3 runs x 2 epochs, as they train
+    _counted(in_process, 6)
+    # loky workers cannot tick the caller's bar: each run adds its 2 epochs
+    # when it comes back
+    assert (in_workers.total, in_workers.ticks, in_workers.n) == (6, [2, 2, 2], 6)
+    with parallel_config(backend="threading", n_jobs=2):
+        make(None, 1)  # threads run in this process: ticked epoch by epoch
+    _counted(opened[2], 6)
     silent = make(None, 0)
     for fit in shown:
         np.testing.assert_array_equal(fit.predictions_, silent.predictions_)
         for name, scores in silent.scores_.items():
             np.testing.assert_array_equal(fit.scores_[name], scores)
+
+
+def test_example_difficulty_of_a_skorch_net_ticks_every_epoch(bars):
+    skorch = pytest.importorskip("skorch")
+    import torch
+
+    opened, _ = bars
+    net = skorch.NeuralNetClassifier(
+        torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Softmax(dim=-1)),
+        train_split=None, verbose=0, batch_size=50,
+    )
+    ExampleDifficulty(net, n_runs=2, n_epochs=3, scores=["loss"], random_state=0,
+                      verbose=1).fit(X.astype(np.float32), y)
+    _counted(opened[0], 2 * 3)  # the TrainingDynamics callback ticks each epoch
 
 
 @pytest.mark.parametrize("verbose", [-1, 0.5, "1"])
@@ -232,7 +253,7 @@ def test_example_difficulty_refuses_bad_verbose(verbose):
         ExampleDifficulty(SGDClassifier(loss="log_loss"), verbose=verbose).fit(X, y)
 
 
-def test_difficulty_study_bar_per_architecture_and_per_run(bars):
+def test_difficulty_study_bar_per_architecture_and_per_epoch(bars):
     opened, _ = bars
     run_difficulty_study(
         n_runs=4, n_epochs=2, n_samples=100, n_examples=[5], scores=["loss"],
@@ -244,7 +265,7 @@ def test_difficulty_study_bar_per_architecture_and_per_run(bars):
     _counted(study, 2)
     assert len(runs) == 2
     for bar in runs:
-        _counted(bar, 4)
+        _counted(bar, 4 * 2)  # each architecture's 4 runs x 2 epochs
 
 
 # -- the other studies -----------------------------------------------------------
@@ -258,7 +279,7 @@ def test_spurious_study_bar_counts_baselines_and_cells(bars):
     # 2 baselines (model x seed), then 1 x 2 x 2 x 2 cells
     _counted(opened[0], 2 + 8)
     silent = run_spurious_study(**kwargs)
-    np.testing.assert_array_equal(shown["score"], silent["score"])
+    np.testing.assert_array_equal(shown.runs["score"], silent.runs["score"])
 
 
 def test_scenario_bar_per_ensemble(bars):
@@ -357,9 +378,9 @@ def test_cli_off_a_terminal_prints_no_bar():
 
 def test_cli_on_a_terminal_shows_a_bar_unless_quiet():
     shown = _run_with_terminal_stderr(_COMMAND)
-    assert "%|" in shown and "fitting models on wine" in shown
+    assert "%|" in shown and "fitting members" in shown
     quiet = _run_with_terminal_stderr([*_COMMAND, "--quiet"])
-    assert "%|" not in quiet and "fitting models" not in quiet
+    assert "%|" not in quiet and "fitting members" not in quiet
 
 
 @pytest.mark.parametrize("command", ["errors", "spurious", "difficulty",

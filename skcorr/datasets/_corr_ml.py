@@ -5,8 +5,8 @@ from importlib import resources
 
 import numpy as np
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import StrOptions, validate_params
 
+from ..utils.fixes import StrOptions, validate_params
 from ..utils.validation import labelled_columns
 
 _CALIFORNIA_MODELS = (

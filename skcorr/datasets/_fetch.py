@@ -17,9 +17,8 @@ import urllib.request
 import warnings
 from pathlib import Path
 
-from sklearn.utils._param_validation import validate_params
-
 from ..utils.files import atomic_file
+from ..utils.fixes import validate_params
 
 DATA_HOME_ENVIRONMENT = "SKCORR_DATA"
 _CHUNK = 1 << 16

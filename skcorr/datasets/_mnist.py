@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import StrOptions, validate_params
 
+from ..utils.fixes import StrOptions, validate_params
 from ._fetch import check_sha256, fetch_file, get_data_home
 
 MNIST_BASE_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"

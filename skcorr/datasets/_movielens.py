@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
 
+from ..utils.fixes import Interval, validate_params
 from ._fetch import check_sha256, fetch_file, get_data_home, write_atomically
 
 MOVIELENS_100K_URL = "https://grouplens.org/datasets/movielens/100k/"

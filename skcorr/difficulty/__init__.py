@@ -48,7 +48,13 @@ from ._pointwise import (
 from ._prototypes import prototype_distance
 from ._recording import record_dynamics
 from ._scorer import make_difficulty_scorer
-from ._study import run_difficulty_study
+from ._study import (
+    ARCHITECTURES,
+    FINGERPRINT_N_EXAMPLES,
+    STUDY_SCORES,
+    DifficultyStudy,
+    run_difficulty_study,
+)
 
 _LAZY = {
     "grand": "._gradients",
@@ -61,7 +67,11 @@ _LAZY = {
 __all__ = [
     "ArchitectureFingerprinter",
     "leave_one_architecture_out_score",
+    "ARCHITECTURES",
+    "DifficultyStudy",
     "ExampleDifficulty",
+    "FINGERPRINT_N_EXAMPLES",
+    "STUDY_SCORES",
     "accuracy",
     "area_under_margin",
     "cartography",

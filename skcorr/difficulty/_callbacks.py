@@ -7,10 +7,49 @@ import torch
 from skorch.callbacks import Callback
 
 from ..utils.interrupts import interrupts_seen
-from ._recording import DynamicsBuffer
+from ..utils.progress import tick_epoch
+from ..utils.torch import untouched_random_state
+from ._buffers import DynamicsBuffer
 from ._validation import check_labels
 
 _INFER_BLOCK = 4096
+# Rows on which the probabilities computed from the module's outputs are
+# checked once against the net's own predict_proba.
+_CHECK_ROWS = 32
+
+
+def _predict_nonlinearity(net):
+    """The function skorch's ``predict_proba`` applies to the module's outputs.
+
+    Read from the net's public ``predict_nonlinearity`` parameter: None is the
+    identity, a callable is itself, and ``"auto"`` follows the rule skorch
+    documents for it, by the net's ``criterion_``: softmax for
+    ``CrossEntropyLoss``, sigmoid then two columns for ``BCEWithLogitsLoss``,
+    two columns for ``BCELoss``, the identity otherwise.
+    """
+    nonlinearity = net.predict_nonlinearity
+    if nonlinearity is None:
+        return lambda outputs: outputs
+    if callable(nonlinearity):
+        return nonlinearity
+    if nonlinearity != "auto":
+        raise TypeError(
+            "predict_nonlinearity has to be a callable, 'auto' or None; the net "
+            f"has {nonlinearity!r}."
+        )
+    criterion = getattr(net, "criterion_", None)
+    criterion = getattr(criterion, "_orig_mod", criterion)  # torch.compile
+    if isinstance(criterion, torch.nn.CrossEntropyLoss):
+        return lambda outputs: torch.softmax(outputs, dim=-1)
+    if isinstance(criterion, torch.nn.BCEWithLogitsLoss):
+        return lambda outputs: _two_columns(torch.sigmoid(outputs))
+    if isinstance(criterion, torch.nn.BCELoss):
+        return _two_columns
+    return lambda outputs: outputs
+
+
+def _two_columns(probability):
+    return torch.stack((1 - probability, probability), 1)
 
 
 def _numpy(labels):
@@ -54,6 +93,9 @@ class TrainingDynamics(Callback):
     ``EarlyStopping``), the last epoch is recorded at the end of training,
     with a ``UserWarning`` (list this callback first when the other one
     restores parameters then, as ``EarlyStopping(load_best=True)`` does).
+    Each recorded epoch is marked ``True`` under ``"event_dynamics"`` in
+    ``net.history``, as skorch's ``Checkpoint`` marks ``"event_cp"``; the
+    arrays themselves, one row per example, stay on the callback.
 
     Parameters
     ----------
@@ -98,6 +140,8 @@ class TrainingDynamics(Callback):
     (20, 2, 2)
     """
 
+    event_name = "event_dynamics"
+
     def __init__(self, every=1, X=None, y=None, record_logits=False,
                  record_loss=False, memmap=None):
         self.every = every
@@ -111,6 +155,7 @@ class TrainingDynamics(Callback):
         if not isinstance(self.every, int) or self.every < 1:
             raise ValueError(f"every must be a positive integer; got {self.every!r}.")
         self._buffers = None
+        self._nonlinearity = None
         self.epochs_ = []
         self.y_ = None
         return self
@@ -138,27 +183,54 @@ class TrainingDynamics(Callback):
         }
 
     def on_epoch_end(self, net, **kwargs):
+        tick_epoch()  # a progress bar opened in this process, if any
         epoch = len(net.history)
         if epoch % self.every:
             return
-        outputs = self._outputs(net)
-        if self.record_logits:
-            self._buffers["logits"].append(outputs.detach().cpu().double().numpy())
-        if outputs is not None:
-            nonlinearity = net._get_predict_nonlinearity()
-            proba = nonlinearity(outputs).detach().cpu().double().numpy()
-        else:
-            proba = np.asarray(net.predict_proba(self._X), dtype=np.float64)
+        with untouched_random_state(net):  # recording must not change training
+            outputs = self._outputs(net)
+            if self.record_logits:
+                self._buffers["logits"].append(
+                    outputs.detach().cpu().double().numpy())
+            proba = self._probabilities(net, outputs)
         self._buffers["proba"].append(proba)
         if self.record_loss:
             p_y = proba[np.arange(proba.shape[0]), self.y_]
             loss = -np.log(np.clip(p_y, np.finfo(np.float64).eps, 1.0))
             self._buffers["loss"].append(loss[:, None])
         self.epochs_.append(epoch)
+        net.history.record(self.event_name, True)
 
     def on_train_end(self, net, **kwargs):
         if getattr(self, "_buffers", None) is not None:
             _record_missed_last_epoch(self, net)
+
+    def _probabilities(self, net, outputs):
+        """``predict_proba`` of the recording set, from the module's outputs.
+
+        The outputs of an array or tensor are computed once, in blocks
+        (:meth:`_outputs`), and turned into probabilities by the net's
+        predict nonlinearity (:func:`_predict_nonlinearity`). On the first
+        record this is checked against the net's own ``predict_proba`` of a
+        few rows; if they differ (a net whose ``predict_proba`` does more),
+        ``predict_proba`` is used from then on. Other inputs (dicts,
+        Datasets) always take ``predict_proba``.
+        """
+        if outputs is None or not isinstance(self._X, np.ndarray | torch.Tensor):
+            return np.asarray(net.predict_proba(self._X), dtype=np.float64)
+        if self._nonlinearity is None:
+            nonlinearity = _predict_nonlinearity(net)
+            rows = self._X[:_CHECK_ROWS]
+            expected = np.asarray(net.predict_proba(rows), dtype=np.float64)
+            got = nonlinearity(outputs[:_CHECK_ROWS]).detach().cpu().double().numpy()
+            # the same module on other batches: float32 rounding at most
+            same = got.shape == expected.shape and np.allclose(
+                got, expected, rtol=1e-4, atol=1e-6
+            )
+            self._nonlinearity = nonlinearity if same else False
+        if self._nonlinearity is False:
+            return np.asarray(net.predict_proba(self._X), dtype=np.float64)
+        return self._nonlinearity(outputs).detach().cpu().double().numpy()
 
     def _outputs(self, net):
         """The module's outputs on the recording set, in evaluation mode.
@@ -222,7 +294,8 @@ class InputGradientVariance(Callback):
     :func:`~skcorr.difficulty.vog` on the same checkpoints. As for
     :class:`TrainingDynamics`, an epoch whose ``on_epoch_end`` was cut short
     by a callback listed before it (``EarlyStopping``) is recorded at the end
-    of training, with a ``UserWarning``.
+    of training, with a ``UserWarning``. Each recorded epoch is marked
+    ``True`` under ``"event_vog"`` in ``net.history``.
 
     Parameters
     ----------
@@ -259,6 +332,8 @@ class InputGradientVariance(Callback):
     >>> dict(net.callbacks_)["InputGradientVariance"].vog_.shape
     (20,)
     """
+
+    event_name = "event_vog"
 
     def __init__(self, every=1, X=None, y=None, channel_axis=None, batch_size=256):
         self.every = every
@@ -297,8 +372,9 @@ class InputGradientVariance(Callback):
         count = self.n_checkpoints_
         for start in range(0, n, self.batch_size):
             rows = slice(start, min(start + self.batch_size, n))
-            grad = input_gradients(net, X[rows], self._y[rows],
-                                   batch_size=self.batch_size)
+            with untouched_random_state(net):  # must not change training
+                grad = input_gradients(net, X[rows], self._y[rows],
+                                       batch_size=self.batch_size)
             if self.channel_axis is not None:
                 grad = grad.mean(axis=self.channel_axis)
             grad = grad.reshape(grad.shape[0], -1)
@@ -309,6 +385,7 @@ class InputGradientVariance(Callback):
             self._mean[rows] += delta / count
             self._m2[rows] += delta * (grad - self._mean[rows])
         self.epochs_.append(epoch)
+        net.history.record(self.event_name, True)
 
     def on_train_end(self, net, **kwargs):
         if getattr(self, "_y", None) is not None:

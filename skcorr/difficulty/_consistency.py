@@ -15,9 +15,9 @@ from scipy.stats import rankdata, spearmanr
 from sklearn.decomposition import PCA
 from sklearn.preprocessing import QuantileTransformer
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ..exceptions import UndefinedCorrelationWarning
+from ..utils.fixes import Interval, StrOptions, validate_params
 from ._validation import check_rank_samples, check_scores
 
 

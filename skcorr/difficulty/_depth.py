@@ -6,9 +6,9 @@ from numbers import Integral
 import numpy as np
 import torch
 from sklearn.neighbors import NearestNeighbors
-from sklearn.utils._param_validation import Interval, validate_params
 
-from ._torch import as_module, as_tensor, batches
+from ..utils.fixes import Interval, validate_params
+from ..utils.torch import as_module, batches, module_input
 from ._validation import check_labels
 
 
@@ -128,7 +128,7 @@ def prediction_depth(estimator, X, y=None, *, layers=None, n_neighbors=30,
     (40,)
     """
     module, _ = as_module(estimator)
-    X = as_tensor(X, module)
+    X = module_input(X, module)
     if X.shape[0] < 2:
         raise ValueError("prediction_depth needs at least two samples.")
     layers = default_layers(module) if layers is None else list(layers)

@@ -9,17 +9,28 @@ from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, clone
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import delayed
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ..utils.progress import parallel_map, progress_bar
-from ..utils.seeding import MAX_SEED, seeded_estimator, seeded_randomness
+from ..utils.fixes import HasMethods, Interval
+from ..utils.progress import (
+    counting_epochs,
+    epochs_counted_here,
+    parallel_map,
+    progress_bar,
+)
+from ..utils.seeding import (
+    MAX_SEED,
+    is_skorch_net,
+    seeded_estimator,
+    seeded_randomness,
+)
 from ..utils.threads import blas_single_thread, member_threads
 from ..utils.validation import check_missing_labels, check_same_index
+from ._dynamics import dynamics_scores
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
-from ._recording import is_skorch_net, record_dynamics
+from ._recording import record_dynamics
 from ._registry import (
     ALL_SCORES,
     DYNAMICS_SCORES,
@@ -50,8 +61,12 @@ def _fit_run(*args):
     """Fit one seeded run, record its dynamics and score every example, on one
     BLAS/OpenMP thread as the ensembles' members: the run's numbers do not
     depend on the process or backend it runs in (see member_threads)."""
+    counted = epochs_counted_here()
     with member_threads():
-        return _fit_and_score_run(*args)
+        scores, predictions = _fit_and_score_run(*args)
+    n_epochs = args[4]
+    # epochs of a run in another process could not tick the caller's bar
+    return scores, predictions, 0 if counted else n_epochs
 
 
 def _fit_and_score_run(estimator, X, y, seed, n_epochs, every, n_classes, score_names):
@@ -74,10 +89,14 @@ def _fit_and_score_run(estimator, X, y, seed, n_epochs, every, n_classes, score_
         run = record_dynamics(
             estimator, X, y, n_epochs, classes=np.arange(n_classes), every=every
         )
+    # the dynamics scores in one blockwise pass, validated once (the numbers
+    # of the score functions, which read the same blocks)
+    wanted = [name for name in score_names if name in DYNAMICS_SCORES]
+    from_dynamics = dynamics_scores(y, run.dynamics, wanted) if wanted else {}
     scores = {}
     for name in score_names:
         if name in DYNAMICS_SCORES:
-            scores[name] = np.asarray(DYNAMICS_SCORES[name](y, run.dynamics), float)
+            scores[name] = np.asarray(from_dynamics[name], float)
         elif name in MODEL_SCORES:
             scores[name] = np.asarray(MODEL_SCORES[name](run.estimator, X, y), float)
         elif name == "vog":
@@ -134,8 +153,11 @@ class ExampleDifficulty(BaseEstimator):
         Runs fitted in parallel with :class:`sklearn.utils.parallel.Parallel`;
         results do not depend on it.
     verbose : bool or int, default=0
-        0: silent. 1 or more: a progress bar of the runs finished on stderr,
-        shown only when stderr is a terminal; results do not depend on it.
+        0: silent. 1 or more: a progress bar of the epochs trained over all
+        runs on stderr, shown only when stderr is a terminal; it ticks at
+        each epoch of runs trained in this process (``n_jobs=1``, threads)
+        and by a whole run's epochs when a run in a worker process ends.
+        Results do not depend on it.
 
     Attributes
     ----------
@@ -274,8 +296,9 @@ class ExampleDifficulty(BaseEstimator):
         self.seeds_ = rng.randint(MAX_SEED, size=self.n_runs)
         per_run = [name for name in names if name not in ENSEMBLE_SCORES]
         with blas_single_thread(), progress_bar(
-            self.n_runs, "difficulty runs", self.verbose, unit="run"
-        ) as progress:
+            self.n_runs * self.n_epochs, "difficulty runs", self.verbose,
+            unit="epoch",
+        ) as progress, counting_epochs(progress):
             results = parallel_map(
                 (
                     delayed(_fit_run)(
@@ -285,13 +308,14 @@ class ExampleDifficulty(BaseEstimator):
                     for seed in self.seeds_
                 ),
                 progress=progress,
+                ticks=lambda result: result[2],
                 n_jobs=self.n_jobs,
             )
         self.scores_ = {
-            name: np.column_stack([scores[name] for scores, _ in results])
+            name: np.column_stack([scores[name] for scores, _, _ in results])
             for name in per_run
         }
-        self.predictions_ = np.column_stack([pred for _, pred in results])
+        self.predictions_ = np.column_stack([pred for _, pred, _ in results])
         mean = {}
         for name in names:
             if name == "ensemble_accuracy":
@@ -331,13 +355,4 @@ class ExampleDifficulty(BaseEstimator):
         tags.target_tags.required = True
         tags.input_tags.allow_nan = False
         return tags
-
-    @classmethod
-    def _test_instances(cls):
-        from sklearn.linear_model import SGDClassifier
-
-        return [
-            cls(SGDClassifier(loss="log_loss", max_iter=5), n_runs=2, n_epochs=2,
-                random_state=0)
-        ]
 

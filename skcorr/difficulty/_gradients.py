@@ -12,9 +12,16 @@ from numbers import Integral
 
 import numpy as np
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
-from ._torch import as_module, as_tensor, batches, log_proba
+from ..utils.fixes import Interval, StrOptions, validate_params
+from ..utils.torch import (
+    as_module,
+    gradient_norms,
+    module_input,
+    negative_log_likelihood,
+    per_example_gradient_batches,
+)
+from ..utils.torch import input_gradients as _input_gradients
 from ._validation import check_labels
 
 _OUTPUT = StrOptions({"auto", "logits", "proba"})
@@ -76,53 +83,27 @@ def grand(estimator, X, y, *, output="auto", batch_size=256):
     (2,)
     """
     module, output = as_module(estimator, output)
-    X = as_tensor(X, module)
+    X = module_input(X, module)
     y = _labels_tensor(y, X.shape[0], X.device)
-    params = {k: v.detach() for k, v in module.named_parameters() if v.requires_grad}
-    if not params:
+    names = [k for k, v in module.named_parameters() if v.requires_grad]
+    if not names:
         raise ValueError("The module has no trainable parameter: GraNd is undefined.")
-    buffers = {k: v.detach() for k, v in module.named_buffers()}
-
-    def example_loss(params, x, target):
-        out = torch.func.functional_call(module, (params, buffers), (x[None],))
-        return -log_proba(out, output)[0].gather(0, target[None])[0]
-
-    per_example_grad = torch.func.vmap(
-        torch.func.grad(example_loss), in_dims=(None, 0, 0)
-    )
-    was_training = module.training
-    module.eval()
-    norms = []
-    try:
-        for rows in batches(X.shape[0], batch_size):
-            grads = per_example_grad(params, X[rows], y[rows])
-            squared = sum(
-                g.reshape(g.shape[0], -1).square().sum(1) for g in grads.values()
-            )
-            norms.append(squared.sqrt().detach().cpu().double().numpy())
-    finally:
-        module.train(was_training)
+    norms = [
+        gradient_norms(gradients).detach().cpu().double().numpy()
+        for _, gradients in per_example_gradient_batches(
+            module, negative_log_likelihood(output), X, y, names=names,
+            batch_size=batch_size,
+        )
+    ]
     return np.concatenate(norms)
 
 
 def input_gradients(estimator, X, y, *, output="auto", batch_size=256):
     """Gradient of ``p_y`` with respect to the inputs, shape of ``X``."""
-    module, output = as_module(estimator, output)
-    X = as_tensor(X, module)
-    y = _labels_tensor(y, X.shape[0], X.device)
-    was_training = module.training
-    module.eval()
-    gradients = []
-    try:
-        for rows in batches(X.shape[0], batch_size):
-            x = X[rows].detach().clone().requires_grad_(True)
-            p_y = log_proba(module(x), output).exp()
-            p_y = p_y.gather(1, y[rows, None]).sum()
-            (grad,) = torch.autograd.grad(p_y, x)
-            gradients.append(grad.detach().cpu().double().numpy())
-    finally:
-        module.train(was_training)
-    return np.concatenate(gradients)
+    module, _ = as_module(estimator, output)
+    X = module_input(X, module)
+    y = check_labels(y, n_samples=X.shape[0])
+    return _input_gradients(estimator, X, y, output=output, batch_size=batch_size)
 
 
 @validate_params(

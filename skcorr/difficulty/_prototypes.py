@@ -5,8 +5,9 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.cluster import KMeans
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_array, check_consistent_length
+
+from ..utils.fixes import Interval, StrOptions, validate_params
 
 
 @validate_params(

@@ -1,64 +1,20 @@
 """Record training dynamics of scikit-learn estimators that learn by
 ``partial_fit`` (and of skorch nets, through :class:`TrainingDynamics`)."""
 
-import sys
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils import Bunch
 from sklearn.utils.validation import check_consistent_length
 
+from ..utils.fixes import Interval, validate_params
 from ..utils.interrupts import reraise_interrupt
 from ..utils.nets import net_input
-from ..utils.seeding import MAX_SEED, set_random_states
+from ..utils.progress import tick_epoch
+from ..utils.seeding import draw_seed, is_skorch_net, set_random_states
 from ..utils.validation import check_missing_labels, check_same_index
-
-
-class DynamicsBuffer:
-    """Records of shape (n_samples, n_records, n_columns), in memory or in a
-    numpy memmap (preallocated for ``max_records`` records)."""
-
-    def __init__(self, memmap=None, max_records=None):
-        self.memmap = memmap
-        self.max_records = max_records
-        self.records = []
-        self.array = None
-        self.n_records = 0
-
-    def append(self, values):
-        values = np.asarray(values, dtype=np.float64)
-        if self.memmap is None:
-            self.records.append(values)
-        else:
-            if self.array is None:
-                shape = (values.shape[0], self.max_records, values.shape[1])
-                self.array = np.lib.format.open_memmap(
-                    self.memmap, mode="w+", dtype=np.float64, shape=shape
-                )
-            if self.n_records >= self.max_records:
-                raise ValueError(
-                    f"The memmap holds {self.max_records} records and is full; "
-                    "train for fewer epochs or record less often."
-                )
-            self.array[:, self.n_records] = values
-            self.array.flush()
-        self.n_records += 1
-
-    def result(self):
-        if self.memmap is None:
-            if not self.records:
-                return None
-            return np.stack(self.records, axis=1)
-        if self.array is None:
-            return None
-        return self.array[:, : self.n_records]
-
-
-def is_skorch_net(estimator):
-    skorch = sys.modules.get("skorch")
-    return skorch is not None and isinstance(estimator, skorch.NeuralNet)
+from ._buffers import DynamicsBuffer
 
 
 def class_indices(y, classes):
@@ -199,7 +155,7 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
         seed = (
             random_state
             if isinstance(random_state, Integral)
-            else check_random_state(random_state).randint(MAX_SEED)
+            else draw_seed(random_state)
         )
         set_random_states(estimator, seed)
     if is_skorch_net(estimator):
@@ -226,6 +182,7 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
     for epoch in range(1, n_epochs + 1):
         with reraise_interrupt():
             estimator.partial_fit(X, y, classes=classes)
+        tick_epoch()
         if epoch % every:
             continue
         proba = np.asarray(estimator.predict_proba(X_record), dtype=np.float64)

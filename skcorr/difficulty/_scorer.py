@@ -4,11 +4,11 @@ run-to-run consistency of :class:`ExampleDifficulty`."""
 from numbers import Real
 
 import numpy as np
-from sklearn.metrics._scorer import _BaseScorer
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils.fixes import Interval, StrOptions, validate_params
 from ..utils.members import final_estimator, find_members
+from ..utils.scoring import EstimatorScorer
 from ._consistency import run_consistency
 from ._pointwise import accuracy as accuracy_score
 from ._pointwise import confidence, el2n, entropy, loss, margin, max_confidence
@@ -33,7 +33,7 @@ def _aggregate(values, sample_weight=None, *, aggregate="mean", quantile=0.5):
                              method="inverted_cdf"))
 
 
-class _DifficultyScorer(_BaseScorer):
+class _DifficultyScorer(EstimatorScorer):
     def __init__(self, score, sign, aggregate, quantile):
         # scikit-learn's multi-metric scorer looks the response method up on
         # the estimator; an ExampleDifficulty (or a Pipeline ending in one)
@@ -52,7 +52,7 @@ class _DifficultyScorer(_BaseScorer):
             + f", greater_is_better={self._sign > 0})"
         )
 
-    def _score(self, method_caller, estimator, X, y_true, **kwargs):
+    def score_estimator(self, estimator, X, y_true, **kwargs):
         sample_weight = kwargs.get("sample_weight")
         if self.aggregate == "consistency":
             if sample_weight is not None:
@@ -61,7 +61,7 @@ class _DifficultyScorer(_BaseScorer):
                     "ExampleDifficulty, not the held-out rows: sample_weight "
                     "has nothing to weight. Score without it."
                 )
-            return self._sign * _consistency(estimator, self.score)
+            return _consistency(estimator, self.score)
         if not hasattr(estimator, "predict_proba"):
             raise TypeError(
                 f"{type(estimator).__name__} has no predict_proba: difficulty "
@@ -88,9 +88,8 @@ class _DifficultyScorer(_BaseScorer):
                 "their difficulty."
             )
         values = PROBA_SCORES[self.score](y_index, proba)
-        return self._sign * _aggregate(values, sample_weight,
-                                       aggregate=self.aggregate,
-                                       quantile=self.quantile)
+        return _aggregate(values, sample_weight, aggregate=self.aggregate,
+                          quantile=self.quantile)
 
 
 def _consistency(estimator, score):

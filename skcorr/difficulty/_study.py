@@ -1,16 +1,20 @@
 """Study C end to end on a bundled scikit-learn dataset: scores over runs,
 their consistency, one dominant component, and architecture fingerprints."""
 
+import time
 from numbers import Integral
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
-from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
+from sklearn.utils import check_random_state
 
+from ..datasets import IMAGE_DATASETS, load_image_dataset
+from ..utils.fixes import Interval, StrOptions, validate_params
 from ..utils.optional import require_torch
 from ..utils.progress import progress_bar
+from ..utils.results import StudyResult
+from ..utils.seeding import draw_seed
 from ._consistency import difficulty_pca, run_consistency, runs_needed
 from ._estimator import ExampleDifficulty
 from ._findings import difficulty_findings
@@ -18,6 +22,32 @@ from ._fingerprint import ArchitectureFingerprinter, leave_one_architecture_out_
 
 STUDY_SCORES = ("loss", "margin", "el2n", "area_under_margin", "forgetting_events",
                 "iteration_learned", "cartography_confidence")
+# Numbers of examples the architecture fingerprints keep, by default.
+FINGERPRINT_N_EXAMPLES = (1, 10, 100)
+
+
+class DifficultyStudy(StudyResult):
+    """The result of :func:`run_difficulty_study` (a :class:`~sklearn.utils.Bunch`).
+
+    Keys: ``difficulty`` (name -> fitted :class:`ExampleDifficulty`),
+    ``consistency`` (DataFrame: architecture x score, mean Spearman of a run
+    with the others), ``runs_needed`` (DataFrame: architecture, n_runs,
+    median_rank_error, for the first score), ``first_component_share``
+    (dict: architecture -> float), ``score_correlation`` (DataFrame, first
+    architecture), ``fingerprint`` (DataFrame: score, n_examples, selection,
+    accuracy), ``chance``, ``sample_indices`` (rows of the dataset used, in
+    the order of the per-example scores), ``mean_scores`` (architecture ->
+    DataFrame of per-example mean scores indexed by dataset row),
+    ``hardest`` (``architecture`` and ``mean_loss``: the examples of highest
+    mean loss of the first architecture, None without a loss score),
+    ``dataset``, ``architectures``, ``runs_per_architecture``, ``epochs``,
+    and ``study``, ``settings``, ``findings`` (:func:`difficulty_findings`),
+    ``seconds`` as every :class:`~skcorr.utils.results.StudyResult`.
+    """
+
+    _TABLES = ("consistency", "runs_needed", "fingerprint")
+    _RECORDS = ("runs_needed", "fingerprint")
+    _NOT_JSON = ("difficulty", "score_correlation", "sample_indices")
 
 
 def default_architectures():
@@ -67,15 +97,22 @@ def variant_architectures():
     }
 
 
-def torch_architectures():
-    """A small CNN and an MLP on 8x8 digits, as skorch nets (needs torch, skorch).
+def torch_architectures(image_shape=(8, 8)):
+    """A small CNN and an MLP on square digits, as skorch nets (needs torch,
+    skorch).
 
     The CNN (two 3x3 convolutions of 16 and 32 channels, 2x2 max pooling, a
-    linear layer) sees each row of 64 pixels as a 1x8x8 image; the MLP has
-    one hidden layer of 64 ReLUs. Both are trained with SGD (momentum 0.9,
+    linear layer) sees each row of pixels as a 1 x height x width image
+    (1x8x8 for digits, 1x28x28 for MNIST); the MLP has one hidden layer of 64
+    ReLUs. Both are trained with SGD (momentum 0.9,
     learning rate 0.05, batches of 64) on the cross entropy of their logits.
     Their modules are given as classes, so every seeded run of
     :class:`ExampleDifficulty` starts from fresh weights.
+
+    Parameters
+    ----------
+    image_shape : tuple of int, default=(8, 8)
+        ``(height, width)`` of the images, square.
 
     Returns
     -------
@@ -97,37 +134,45 @@ def torch_architectures():
     require_torch("architectures='torch'")
     from ._architectures import torch_nets
 
-    return torch_nets()
+    return torch_nets(image_shape)
 
 
-def _architectures(architectures):
-    if architectures is None or architectures == "sklearn":
-        return default_architectures()
-    if architectures == "torch":
-        return torch_architectures()
-    if architectures == "variants":
-        return variant_architectures()
+# The architectures the study trains by name: what each is, and its maker.
+ARCHITECTURES = {
+    "sklearn": ("three MLPs of different width and depth", default_architectures),
+    "variants": ("five variants of one MLP (SGD, Adam, a lower learning rate, "
+                 "wider, deeper)", variant_architectures),
+    "torch": ('a small CNN and an MLP as skorch nets (needs pip install '
+              '"skcorr[torch]")', torch_architectures),
+}
+
+
+def _architectures(architectures, image_shape):
+    if architectures is None:
+        architectures = "sklearn"
+    if architectures == "torch":  # the nets are sized by the images
+        return torch_architectures(image_shape)
+    if isinstance(architectures, str):
+        return ARCHITECTURES[architectures][1]()
     return architectures
 
 
 def _load(dataset):
-    from sklearn.datasets import load_digits
-
-    if dataset == "digits":
-        X, y = load_digits(return_X_y=True)
-        return X / 16.0, y
-    raise ValueError(f"Unknown dataset {dataset!r}; expected 'digits'.")
+    """Pixels scaled to [0, 1], labels and the image shape."""
+    X, y, image_shape, (low, high) = load_image_dataset(dataset)
+    return (X - low) / (high - low), y, image_shape
 
 
 @validate_params(
     {
-        "dataset": [StrOptions({"digits"})],
+        "dataset": [StrOptions(set(IMAGE_DATASETS))],
         "n_runs": [Interval(Integral, 4, None, closed="left")],
         "n_epochs": [Interval(Integral, 1, None, closed="left")],
-        "architectures": [dict, StrOptions({"sklearn", "variants", "torch"}), None],
+        "architectures": [dict, StrOptions(set(ARCHITECTURES)), None],
         "scores": [list, tuple, None],
         "n_examples": [list, tuple],
         "n_samples": [Interval(Integral, 10, None, closed="left"), None],
+        "n_hardest": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
@@ -135,9 +180,9 @@ def _load(dataset):
     prefer_skip_nested_validation=True,
 )
 def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
-                         architectures=None, scores=None, n_examples=(1, 10, 100),
-                         n_samples=None, random_state=0, n_jobs=None,
-                         verbose=0):
+                         architectures=None, scores=None,
+                         n_examples=FINGERPRINT_N_EXAMPLES, n_samples=None,
+                         n_hardest=10, random_state=0, n_jobs=None, verbose=0):
     """Run study C (Kwok et al., 2024) on a scikit-learn dataset.
 
     Fits ``n_runs`` seeded runs of each architecture with
@@ -153,8 +198,11 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
 
     Parameters
     ----------
-    dataset : {"digits"}, default="digits"
-        :func:`sklearn.datasets.load_digits`, pixels scaled to [0, 1].
+    dataset : {"digits", "mnist"}, default="digits"
+        A name of :data:`skcorr.datasets.IMAGE_DATASETS`:
+        :func:`sklearn.datasets.load_digits` or 5,000 real 28x28 MNIST digits
+        (:func:`~skcorr.datasets.load_mnist_5k`, needs ``pip install
+        "skcorr[data]"``), pixels scaled to [0, 1].
     n_runs : int, default=10
         Runs per architecture (at least 4).
     n_epochs : int, default=10
@@ -174,6 +222,8 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         Numbers of examples the fingerprinter keeps.
     n_samples : int, default=None
         Use a random subset of this many examples (quicker); all by default.
+    n_hardest : int, default=10
+        Examples of highest mean loss listed in ``hardest``.
     random_state : int, RandomState instance or None, default=0
         Seeds everything.
     n_jobs : int, default=None
@@ -186,20 +236,14 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
 
     Returns
     -------
-    results : Bunch
-        ``difficulty`` (name -> fitted ExampleDifficulty), ``consistency``
-        (DataFrame: architecture x score, mean Spearman of a run with the
-        others), ``runs_needed`` (DataFrame: architecture, n_runs,
-        median_rank_error, for the first score), ``first_component_share``
-        (dict: architecture -> float), ``score_correlation`` (DataFrame, first
-        architecture), ``fingerprint`` (DataFrame: score, ``"all"`` for
-        every score together, then, with several scores, each score alone as
-        in the study's per-score experiments; n_examples; selection in
-        ``"t_test"``, ``"random"``, ``"aggregate"`` and, with three
-        architectures or more, ``"t_test_leave_one_out"``; accuracy),
-        ``chance`` (float), ``sample_indices`` (rows of the dataset that
-        were used, in the order of the per-example scores) and ``findings``
-        (sentences computed from these numbers, :func:`difficulty_findings`).
+    result : DifficultyStudy
+        A :class:`~skcorr.utils.results.StudyResult`; its keys are listed in
+        :class:`DifficultyStudy`. The fingerprint table has one row per
+        score (``"all"`` for every score together, then, with several
+        scores, each score alone as in the study's per-score experiments),
+        number of examples and selection (``"t_test"``, ``"random"``,
+        ``"aggregate"`` and, with three architectures or more,
+        ``"t_test_leave_one_out"``).
 
     Examples
     --------
@@ -215,13 +259,21 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
 
     from ._consistency import score_correlation
 
+    start = time.perf_counter()
+    architectures_name = architectures if isinstance(architectures, str) else (
+        "sklearn" if architectures is None else "custom")
+    settings = {"dataset": dataset, "architectures": architectures_name,
+                "n_runs": n_runs,
+                "n_epochs": n_epochs, "scores": scores,
+                "n_examples": list(n_examples), "n_samples": n_samples,
+                "random_state": random_state}
     rng = check_random_state(random_state)
-    X, y = _load(dataset)
+    X, y, image_shape = _load(dataset)
     sample_indices = np.arange(X.shape[0])
     if n_samples is not None and n_samples < X.shape[0]:
         sample_indices = np.sort(rng.choice(X.shape[0], n_samples, replace=False))
         X, y = X[sample_indices], y[sample_indices]
-    architectures = _architectures(architectures)
+    architectures = _architectures(architectures, image_shape)
     if len(architectures) < 2:
         raise ValueError("The study compares at least two architectures.")
     scores = list(STUDY_SCORES if scores is None else scores)
@@ -232,7 +284,7 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         for name, estimator in architectures.items():
             difficulty[name] = ExampleDifficulty(
                 estimator, scores=scores, n_runs=n_runs, n_epochs=n_epochs,
-                random_state=rng.randint(2**31 - 1), n_jobs=n_jobs,
+                random_state=draw_seed(rng), n_jobs=n_jobs,
                 verbose=verbose,
             ).fit(X, y)
             progress.update(1)
@@ -251,7 +303,7 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     needed = []
     for name, fit in difficulty.items():
         curve = runs_needed(fit.scores_[scores[0]], n_runs=sizes,
-                            random_state=rng.randint(2**31 - 1))
+                            random_state=draw_seed(rng))
         needed += [
             {"architecture": name, "n_runs": int(n), "median_rank_error": float(e)}
             for n, e in zip(curve.n_runs, curve.median_rank_error, strict=True)
@@ -265,7 +317,19 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     correlation = score_correlation(first[varying]) if len(varying) >= 2 else None
 
     fingerprint = _fingerprint_table(difficulty, scores, n_examples, rng)
-    results = Bunch(
+    mean_scores = {}
+    for architecture, fit in difficulty.items():
+        frame = fit.mean_scores_.copy()
+        frame.index = sample_indices  # rows of the dataset
+        mean_scores[architecture] = frame
+    first_name, first_scores = next(iter(mean_scores.items()))
+    hardest = (first_scores["loss"].nlargest(n_hardest)
+               if "loss" in first_scores else None)
+    results = DifficultyStudy(
+        dataset=dataset,
+        architectures=architectures_name,
+        runs_per_architecture=n_runs,
+        epochs=n_epochs,
         difficulty=difficulty,
         consistency=consistency,
         runs_needed=pd.DataFrame(needed),
@@ -274,8 +338,12 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         fingerprint=fingerprint,
         chance=1.0 / len(difficulty),
         sample_indices=sample_indices,
+        hardest={"architecture": first_name, "mean_loss": hardest},
+        mean_scores=mean_scores,
     )
     results["findings"] = difficulty_findings(results)
+    results.update(seconds=time.perf_counter() - start, study="difficulty",
+                   settings=settings)
     return results
 
 
@@ -292,7 +360,7 @@ def _fingerprint_table(difficulty, scores, n_examples, rng):
                              for name, fit in difficulty.items()])
     train, test = train_test_split(
         np.arange(labels.size), test_size=0.5, stratify=labels,
-        random_state=rng.randint(2**31 - 1),
+        random_state=draw_seed(rng),
     )
     score_sets = [("all", scores)]
     if len(scores) > 1:
@@ -307,7 +375,7 @@ def _fingerprint_table(difficulty, scores, n_examples, rng):
             for selection in ("t_test", "random", "aggregate"):
                 model = ArchitectureFingerprinter(
                     n_examples=k, n_scores=len(subset), selection=selection,
-                    random_state=rng.randint(2**31 - 1),
+                    random_state=draw_seed(rng),
                 ).fit(runs[train], labels[train])
                 rows.append({"score": score_name, "n_examples": k,
                              "selection": selection,
@@ -315,7 +383,7 @@ def _fingerprint_table(difficulty, scores, n_examples, rng):
             if len(difficulty) >= 3:  # selection that never saw the architecture
                 template = ArchitectureFingerprinter(
                     n_examples=k, n_scores=len(subset),
-                    random_state=rng.randint(2**31 - 1),
+                    random_state=draw_seed(rng),
                 )
                 left_out = leave_one_architecture_out_score(
                     template, runs[train], labels[train], runs[test], labels[test]

@@ -12,15 +12,20 @@ from ._committee import CommitteeClassifier, CommitteeRegressor
 from ._fitting import MemberFitError
 from ._scenarios import SCENARIOS, run_scenario
 from ._seed import SeedEnsembleClassifier, SeedEnsembleRegressor
+from ._study import ERROR_DATASETS, ErrorStudy, error_study_models, run_error_study
 
 __all__ = [
     "CommitteeClassifier",
+    "ERROR_DATASETS",
+    "ErrorStudy",
     "CommitteeRegressor",
     "MLPBackbone",
     "MemberFitError",
     "SCENARIOS",
     "SeedEnsembleClassifier",
     "SeedEnsembleRegressor",
+    "error_study_models",
     "evaluate_batch",
+    "run_error_study",
     "run_scenario",
 ]

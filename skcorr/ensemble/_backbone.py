@@ -17,12 +17,12 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils.fixes import _fit_context
 from ..utils.interrupts import reraise_interrupt
 from ..utils.optional import require_torch, torch_available
 from ..utils.parameters import RANDOM_STATE_CONSTRAINT, IntervalNotBool
@@ -238,10 +238,3 @@ class MLPBackbone(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         return tags
-
-    @classmethod
-    def _test_instances(cls):
-        # Without torch there is nothing to check (fit would fail to import it).
-        if not torch_backbone_available():
-            return []
-        return [cls((8, 4), max_epochs=2, random_state=0)]

@@ -8,13 +8,7 @@ import numpy as np
 from joblib import cpu_count
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils import check_random_state, get_tags
-from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils._set_output import _get_output_config
-from sklearn.utils.metadata_routing import (
-    _raise_for_params,
-    _routing_enabled,
-    process_routing,
-)
+from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
@@ -25,6 +19,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..utils.fixes import (
+    HasMethods,
+    StrOptions,
+    _get_output_config,
+    _raise_for_params,
+    _routing_enabled,
+)
 from ..utils.nets import net_input
 from ..utils.parameters import (
     N_JOBS_CONSTRAINT,

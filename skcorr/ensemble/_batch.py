@@ -6,11 +6,10 @@ from collections import Counter
 import numpy as np
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.parallel import delayed
-from sklearn.utils.validation import _num_samples, check_memory, indexable
+from sklearn.utils.validation import check_memory, indexable
 
+from ..utils.fixes import InvalidParameterError, _num_samples, _safe_indexing
 from ..utils.nets import net_input
 from ..utils.parameters import check_n_jobs
 from ..utils.progress import check_verbose, parallel_map, progress_bar

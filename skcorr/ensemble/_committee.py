@@ -2,10 +2,9 @@
 
 from numbers import Integral
 
-from sklearn.base import _fit_context
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
-from sklearn.utils.metaestimators import _BaseComposition
 
+from ..utils.fixes import _BaseComposition, _fit_context
 from ..utils.parameters import IntervalNotBool
 from ._base import (
     VOTING_DOC,
@@ -238,22 +237,6 @@ class CommitteeClassifier(_CommitteeMixin, BaseEnsembleClassifier):
         """
         return self._fit_classifier(X, y, sample_weight, fit_params)
 
-    @classmethod
-    def _test_instances(cls):
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.tree import DecisionTreeClassifier
-
-        return [
-            cls(
-                [
-                    ("tree", DecisionTreeClassifier(max_depth=4)),
-                    ("logistic", LogisticRegression()),
-                ],
-                n_seeds=2,
-                random_state=0,
-            )
-        ]
-
 
 class CommitteeRegressor(_CommitteeMixin, BaseEnsembleRegressor):
     __doc__ = (
@@ -333,16 +316,3 @@ class CommitteeRegressor(_CommitteeMixin, BaseEnsembleRegressor):
             prefixed by ``Member '<name>' (seed=<seed>) failed to fit``.
         """
         return self._fit_regressor(X, y, sample_weight, fit_params)
-
-    @classmethod
-    def _test_instances(cls):
-        from sklearn.linear_model import Ridge
-        from sklearn.tree import DecisionTreeRegressor
-
-        return [
-            cls(
-                [("tree", DecisionTreeRegressor(max_depth=4)), ("ridge", Ridge())],
-                n_seeds=2,
-                random_state=0,
-            )
-        ]

@@ -20,9 +20,8 @@ try:  # joblib >= 1.6 depends on cloudpickle; older versions ship a copy
 except ImportError:  # pragma: no cover
     from joblib.externals import cloudpickle
 from sklearn.base import clone
-from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import _check_method_params
 
+from ..utils.fixes import _check_method_params, _safe_indexing
 from ..utils.nets import net_input
 from ..utils.seeding import _skorch_net_class, fit_with_seed
 from ..utils.threads import member_threads

@@ -38,15 +38,16 @@ from sklearn.pipeline import Pipeline
 from sklearn.random_projection import GaussianRandomProjection
 from sklearn.svm import SVC
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import StrOptions, validate_params
 from threadpoolctl import threadpool_limits
 
 from ..metrics import pairwise_error_correlation
+from ..utils.fixes import StrOptions, validate_params
 from ..utils.parameters import (
     N_JOBS_CONSTRAINT,
     RANDOM_STATE_CONSTRAINT,
     IntervalNotBool,
 )
+from ..utils.seeding import draw_seed
 from ._backbone import MLPBackbone, torch_backbone_available
 from ._committee import CommitteeClassifier, CommitteeRegressor
 from ._seed import SeedEnsembleClassifier, SeedEnsembleRegressor
@@ -94,7 +95,7 @@ def _diabetes(random_state):
 
 
 def _seed(rng):
-    return int(rng.randint(np.iinfo(np.int32).max))
+    return draw_seed(rng)
 
 
 # --------------------------------------------------------------------- summaries

@@ -2,10 +2,9 @@
 
 from numbers import Integral, Real
 
-from sklearn.base import _fit_context
-from sklearn.utils._param_validation import HasMethods, RealNotInt
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 
+from ..utils.fixes import HasMethods, RealNotInt, _fit_context
 from ..utils.parameters import IntervalNotBool
 from ._base import (
     VOTING_DOC,
@@ -234,26 +233,6 @@ class SeedEnsembleClassifier(_SeedEnsembleMixin, BaseEnsembleClassifier):
         """
         return self._fit_classifier(X, y, sample_weight, fit_params)
 
-    @classmethod
-    def _test_instances(cls):
-        from sklearn.tree import DecisionTreeClassifier
-
-        return [
-            cls(DecisionTreeClassifier(max_depth=4), n_seeds=3, random_state=0),
-            cls(
-                DecisionTreeClassifier(max_depth=4),
-                n_seeds=3,
-                max_samples=0.8,
-                bootstrap=True,
-                max_features=0.8,
-                voting="soft",
-                random_state=0,
-            ),
-        ]
-
-    def _expected_failed_checks(self):
-        return _sampling_failures(self)
-
 
 class SeedEnsembleRegressor(_SeedEnsembleMixin, BaseEnsembleRegressor):
     __doc__ = (
@@ -346,34 +325,3 @@ class SeedEnsembleRegressor(_SeedEnsembleMixin, BaseEnsembleRegressor):
             prefixed by ``Member '<name>' (seed=<seed>) failed to fit``.
         """
         return self._fit_regressor(X, y, sample_weight, fit_params)
-
-    @classmethod
-    def _test_instances(cls):
-        from sklearn.linear_model import Ridge
-        from sklearn.tree import DecisionTreeRegressor
-
-        return [
-            cls(DecisionTreeRegressor(max_depth=4), n_seeds=3, random_state=0),
-            cls(Ridge(), n_seeds=2, shared_fraction=0.7, random_state=0),
-        ]
-
-    def _expected_failed_checks(self):
-        return _sampling_failures(self)
-
-
-def _sampling_failures(ensemble):
-    """Checks that cannot hold when members see a sample of the rows."""
-    if (
-        ensemble.max_samples is None
-        and not ensemble.bootstrap
-        and ensemble.shared_fraction is None
-    ):
-        return {}
-    reason = (
-        "members train on a random sample of the rows: a zero weight and a removed "
-        "row change which rows are drawn"
-    )
-    return {
-        "check_sample_weight_equivalence_on_dense_data": reason,
-        "check_sample_weight_equivalence_on_sparse_data": reason,
-    }

@@ -6,9 +6,8 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.validation import _check_sample_weight
 
+from ..utils.fixes import InvalidParameterError, _check_sample_weight
 from ..utils.parameters import SEED_RANGE
 from ..utils.validation import as_numeric, check_missing_labels
 

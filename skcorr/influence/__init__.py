@@ -24,7 +24,12 @@ from ._findings import reciprocity_findings
 from ._flows import influence_flows
 from ._linear import LinearInfluence
 from ._reciprocity import make_reciprocity_scorer, reciprocity_score
-from ._study import run_reciprocity_study
+from ._study import (
+    RATINGS_DATASETS,
+    RECIPROCITY_DATASETS,
+    ReciprocityStudy,
+    run_reciprocity_study,
+)
 
 _LAZY = {
     "TracInCheckpoints": "._checkpoints",
@@ -42,6 +47,9 @@ __all__ = [
     "make_reciprocity_scorer",
     "per_example_gradients",
     "reciprocity_score",
+    "RATINGS_DATASETS",
+    "RECIPROCITY_DATASETS",
+    "ReciprocityStudy",
     "reciprocity_findings",
     "run_reciprocity_study",
 ]

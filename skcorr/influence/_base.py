@@ -141,21 +141,3 @@ class BilinearInfluence:
             if sample_weight is not None:
                 features = features * sample_weight[rows, None]
             yield index, weight, rows, features
-
-    def group_sums(self, X, y, groups, n_groups, role, sample_weight=None):
-        """Per checkpoint, the features summed over the rows of each group.
-
-        ``groups`` holds integer codes in ``[0, n_groups)``; ``sample_weight``
-        (validated, or None) weights the rows. Returns a list of ``(weight,
-        sums)`` with ``sums`` of shape ``(n_groups, n_features)``: memory
-        linear in the number of groups, time linear in rows.
-        """
-        sums, weights = [], []
-        for index, weight, rows, features in self.weighted_feature_blocks(
-            X, y, role, sample_weight
-        ):
-            if index == len(sums):
-                sums.append(np.zeros((n_groups, features.shape[1])))
-                weights.append(weight)
-            np.add.at(sums[index], groups[rows], features)
-        return list(zip(weights, sums, strict=True))

@@ -43,6 +43,9 @@ class TracInCheckpoints(Callback):
         ``learning_rate`` given) and ``state`` (a state dict on the CPU) or
         ``path``.
 
+    Each kept epoch is marked ``True`` under ``"event_tracin"`` in
+    ``net.history``, as skorch's ``Checkpoint`` marks ``"event_cp"``.
+
     Raises
     ------
     ValueError
@@ -85,6 +88,8 @@ class TracInCheckpoints(Callback):
     >>> [c["epoch"] for c in keeper.checkpoints_], keeper.learning_rates_
     ([1, 3, 4], [0.1, 0.1, 0.1])
     """
+
+    event_name = "event_tracin"
 
     def __init__(self, epochs="all", directory=None, learning_rate=None):
         self.epochs = epochs
@@ -202,6 +207,7 @@ class TracInCheckpoints(Callback):
             torch.save(state, path)
             record["path"] = str(path)
         self.checkpoints_.append(record)
+        net.history.record(self.event_name, True)
 
     def on_epoch_end(self, net, **kwargs):
         epoch = len(net.history)

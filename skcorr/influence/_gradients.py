@@ -7,79 +7,19 @@ every checkpoint. :func:`torch.func.vmap` over :func:`torch.func.grad` of a
 parameter dictionary, so the module itself is never modified.
 """
 
-import numbers
-
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
-from torch.func import functional_call, grad, vmap
 
+from ..utils.torch import (
+    DEFAULT_BATCH_SIZE,
+    check_positive_int,
+    flatten_gradients,
+    make_projection,
+    per_example_gradient_batches,
+    resolve_device,
+    select_parameter_names,
+)
 from ..utils.validation import check_missing_labels, check_same_index
-
-DEFAULT_BATCH_SIZE = 256
-
-
-def check_positive_int(value, name, allow_none=False):
-    """Return ``value`` if it is a positive integer (or None when allowed)."""
-    if value is None and allow_none:
-        return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < 1
-    ):
-        raise ValueError(f"{name} must be a positive integer; got {value!r}.")
-    return int(value)
-
-
-def resolve_device(module, device):
-    """The device to compute on: ``device`` if given, else the module's."""
-    if device is not None:
-        return torch.device(device)
-    for tensor in module.parameters():
-        return tensor.device
-    return torch.device("cpu")
-
-
-def select_parameter_names(module, layers):
-    """Names of the trainable parameters whose name starts with one of ``layers``.
-
-    ``layers=None`` selects every parameter that requires a gradient.
-    """
-    names = [name for name, p in module.named_parameters() if p.requires_grad]
-    if layers is None:
-        if not names:
-            raise ValueError("The module has no trainable parameter.")
-        return names
-    if isinstance(layers, str):
-        layers = [layers]
-    layers = list(layers)
-    selected = [
-        name
-        for name in names
-        if any(name == layer or name.startswith(layer + ".") for layer in layers)
-    ]
-    unmatched = [
-        layer
-        for layer in layers
-        if not any(name == layer or name.startswith(layer + ".") for name in names)
-    ]
-    if unmatched:
-        raise ValueError(
-            f"layers {unmatched} match no trainable parameter of the module; "
-            f"parameter names are {names}."
-        )
-    return selected
-
-
-def as_tensor(values, device, float_dtype):
-    """A tensor on ``device``; floating inputs take the module's dtype."""
-    tensor = values if torch.is_tensor(values) else torch.as_tensor(np.asarray(values))
-    if tensor.is_floating_point():
-        tensor = tensor.to(float_dtype)
-    elif tensor.dtype not in (torch.bool,):
-        tensor = tensor.long()
-    return tensor.to(device)
 
 
 def check_inputs(X, y):
@@ -107,137 +47,6 @@ def check_inputs(X, y):
         if array.dtype.kind == "f" and not np.isfinite(array).all():
             raise ValueError(f"{what} contains NaN or infinite values.")
     return n_samples
-
-
-class GaussianProjection:
-    """A seeded Gaussian random projection of a flattened parameter vector.
-
-    Each selected parameter gets its own block of the ``(n_params, dim)``
-    matrix, drawn on the CPU from one seeded generator (so the same seed gives
-    the same projection on every device) and scaled by ``1 / sqrt(dim)``, so
-    that projected dot products are unbiased estimates of the original ones.
-    """
-
-    def __init__(self, shapes, dim, seed, device, dtype):
-        generator = torch.Generator().manual_seed(int(seed))
-        self.dim = dim
-        self.blocks = {
-            name: (
-                torch.randn(int(np.prod(shape)), dim, generator=generator)
-                / np.sqrt(dim)
-            ).to(device=device, dtype=dtype)
-            for name, shape in shapes.items()
-        }
-
-    def __call__(self, gradients):
-        n_rows = next(iter(gradients.values())).shape[0]
-        projected = 0
-        for name, block in self.blocks.items():
-            projected = projected + gradients[name].reshape(n_rows, -1) @ block
-        return projected
-
-
-def make_projection(module, names, projection_dim, random_state, device):
-    """A :class:`GaussianProjection` for the parameters ``names``, or None."""
-    projection_dim = check_positive_int(
-        projection_dim, "projection_dim", allow_none=True
-    )
-    if projection_dim is None:
-        return None
-    parameters = dict(module.named_parameters())
-    seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
-    dtype = parameters[names[0]].dtype
-    shapes = {name: tuple(parameters[name].shape) for name in names}
-    return GaussianProjection(shapes, projection_dim, seed, device, dtype)
-
-
-def gradient_batches(
-    module, loss, X, y, *, names, state=None, projection=None,
-    batch_size=DEFAULT_BATCH_SIZE, device=None,
-):
-    """Yield ``(row_slice, gradients)``, one flattened block per batch.
-
-    Parameters
-    ----------
-    module : torch.nn.Module
-        Its forward pass; its own parameters are used unless ``state`` gives
-        others (a checkpoint's state dict).
-    loss : callable
-        ``loss(output, target) -> tensor``, summed to a scalar per example.
-    names : list of str
-        The parameters to differentiate.
-    state : dict of tensors, default=None
-        Parameters and buffers to use instead of the module's own.
-    projection : GaussianProjection, default=None
-    """
-    device = resolve_device(module, device)
-    own = dict(module.named_parameters())
-    own.update(dict(module.named_buffers()))
-    if state is not None:
-        missing = sorted(set(own) - set(state))
-        if missing:
-            raise ValueError(
-                f"The checkpoint lacks the module's tensors {missing}: it was "
-                "saved from a different module."
-            )
-        unexpected = sorted(set(state) - set(own))
-        if unexpected:
-            raise ValueError(
-                f"The checkpoint holds tensors {unexpected} that the module lacks: "
-                "it was saved from a different module (torch's strict "
-                "load_state_dict would refuse it too)."
-            )
-        shapes = [
-            f"{name}: {tuple(state[name].shape)} in the checkpoint, "
-            f"{tuple(value.shape)} in the module"
-            for name, value in own.items()
-            if tuple(state[name].shape) != tuple(value.shape)
-        ]
-        if shapes:
-            raise ValueError(
-                "The checkpoint's tensors have other shapes than the module's ("
-                + "; ".join(shapes) + "): it was saved from a different module."
-            )
-        own = {name: state[name] for name in own}
-    tensors = {name: value.detach().to(device) for name, value in own.items()}
-    float_dtype = tensors[names[0]].dtype
-    trainable = {name: tensors[name] for name in names}
-    frozen = {name: value for name, value in tensors.items() if name not in trainable}
-
-    def example_loss(parameters, x, target):
-        output = functional_call(
-            module, {**frozen, **parameters}, (x.unsqueeze(0),)
-        )
-        return loss(output, target.unsqueeze(0)).sum()
-
-    per_example_grad = vmap(grad(example_loss), in_dims=(None, 0, 0))
-    n_samples = len(X)
-    was_training = module.training
-    module.eval()
-    try:
-        for start in range(0, n_samples, batch_size):
-            rows = slice(start, min(start + batch_size, n_samples))
-            xb = as_tensor(X[rows], device, float_dtype)
-            yb = as_tensor(y[rows], device, float_dtype)
-            try:
-                gradients = per_example_grad(trainable, xb, yb)
-            except (RuntimeError, IndexError) as exc:
-                raise ValueError(
-                    "The module could not compute the loss of these examples "
-                    f"(X rows of shape {tuple(xb.shape[1:])}, y of dtype "
-                    f"{yb.dtype}): check that X has the number of features the "
-                    "module expects and that class labels are integers in "
-                    f"0..n_outputs-1. The module said: {exc}"
-                ) from exc
-            if projection is not None:
-                block = projection(gradients)
-            else:
-                block = torch.cat(
-                    [gradients[name].reshape(len(xb), -1) for name in names], dim=1
-                )
-            yield rows, block.detach()
-    finally:
-        module.train(was_training)
 
 
 def per_example_gradients(
@@ -319,10 +128,9 @@ def per_example_gradients(
     device = resolve_device(module, device)
     projection = make_projection(module, names, projection_dim, random_state, device)
     blocks = [
-        block.cpu().numpy()
-        for _, block in gradient_batches(
-            module, loss, X, y, names=names, projection=projection,
-            batch_size=batch_size, device=device,
+        flatten_gradients(gradients, projection).detach().cpu().numpy()
+        for _, gradients in per_example_gradient_batches(
+            module, loss, X, y, names=names, batch_size=batch_size, device=device,
         )
     ]
     gradients = np.concatenate(blocks, axis=0)

@@ -4,14 +4,9 @@ import numpy as np
 from scipy.linalg import pinvh
 from scipy.special import expit, softmax
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
-from sklearn.utils import _safe_indexing
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    _num_samples,
-    check_array,
-    check_is_fitted,
-)
+from sklearn.utils.validation import check_array, check_is_fitted
 
+from ..utils.fixes import _check_sample_weight, _num_samples, _safe_indexing
 from ..utils.validation import as_numeric, check_missing_labels, check_same_index
 from ._base import BilinearInfluence
 
@@ -41,8 +36,9 @@ def _logistic_l2_strength(estimator):
         l1_ratio = estimator.l1_ratio
         if l1_ratio not in (0, None):
             raise ValueError(
-                f"Influence functions need a twice-differentiable objective; "
-                f"LogisticRegression has l1_ratio={l1_ratio}. Use l1_ratio=0."
+                "Influence functions need a twice-differentiable objective, an "
+                f"L2 (or no) penalty; LogisticRegression has l1_ratio={l1_ratio}. "
+                "Use l1_ratio=0."
             )
     elif penalty != "l2":
         raise ValueError(
@@ -114,7 +110,13 @@ class LinearInfluence(BilinearInfluence):
     Attributes
     ----------
     hessian_ : ndarray of shape (n_params, n_params)
-        Set by :meth:`fit`: the Hessian of the objective on the training set.
+        Set by :meth:`fit`: the Hessian of the objective on the training set,
+        parameters ordered class by class, coefficients then intercept. It is
+        also the one home of the Hessian of scikit-learn's logistic-regression
+        objective in skcorr (:func:`~skcorr.spurious.influence_removal` uses
+        it).
+    inverse_hessian_ : ndarray of shape (n_params, n_params)
+        Its pseudo-inverse (:func:`scipy.linalg.pinvh`), computed on first use.
     n_params_ : int
 
     References
@@ -303,8 +305,34 @@ class LinearInfluence(BilinearInfluence):
             hessian = hessian + np.einsum("nam,nbm->ab", factors, factors)
         hessian[np.diag_indices_from(hessian)] += self._penalty_diagonal
         self.hessian_ = hessian
-        self.inverse_hessian_ = pinvh(hessian)
+        self._inverse_hessian = None
         return self
+
+    @property
+    def inverse_hessian_(self):
+        """The pseudo-inverse of ``hessian_``, computed once, on first use."""
+        if not hasattr(self, "hessian_"):
+            raise AttributeError(
+                "This LinearInfluence is not fitted: it has no inverse_hessian_."
+            )
+        if self._inverse_hessian is None:
+            self._inverse_hessian = pinvh(self.hessian_)
+        return self._inverse_hessian
+
+    def loss_gradients(self, X, y):
+        """Gradient of each row's loss with respect to the parameters.
+
+        Parameters
+        ----------
+        X, y : array-like
+            Rows and their targets.
+
+        Returns
+        -------
+        gradients : ndarray of shape (n_samples, n_params)
+            Parameters ordered as in ``hessian_``.
+        """
+        return self._gradients_and_factors(X, y)[0]
 
     @staticmethod
     def _weights(sample_weight, X):
@@ -317,7 +345,7 @@ class LinearInfluence(BilinearInfluence):
                                     ensure_non_negative=True)
 
     def _check_fitted(self):
-        if not hasattr(self, "inverse_hessian_"):
+        if not hasattr(self, "hessian_"):
             raise ValueError(
                 "This LinearInfluence is not fitted: call fit(X_train, y_train) "
                 "with the estimator's training data first."

@@ -1,14 +1,16 @@
 """How reciprocal influence is: inflow against outflow, and a scorer."""
 
-import numbers
 import warnings
+from numbers import Integral
 
 import numpy as np
 from scipy.stats import pearsonr, spearmanr
-from sklearn.metrics._scorer import _BaseScorer
 from sklearn.utils import check_random_state
 
 from ..exceptions import UndefinedCorrelationWarning
+from ..utils.fixes import Interval, StrOptions, validate_params
+from ..utils.scoring import EstimatorScorer
+from ..utils.seeding import is_skorch_net
 from ..utils.validation import as_numeric
 from ._flows import _check_row_weights, influence_flows
 
@@ -175,7 +177,7 @@ def _influence_for(estimator, X, y, influence_params, sample_weight=None):
     if isinstance(final, LinearRegression | Ridge | LogisticRegression):
         influence = LinearInfluence(final, **influence_params)
         return influence.fit(X, y, sample_weight=sample_weight), X
-    if hasattr(final, "module_") and hasattr(final, "get_loss"):
+    if is_skorch_net(final) and hasattr(final, "module_"):
         from ._tracin import TracIn
 
         return TracIn(final, **influence_params), X
@@ -188,19 +190,19 @@ def _influence_for(estimator, X, y, influence_params, sample_weight=None):
 
 def _check_y(final, y):
     y = np.asarray(y)
-    if hasattr(final, "module_") and y.dtype.kind == "f" and y.ndim == 1:
+    if is_skorch_net(final) and y.dtype.kind == "f" and y.ndim == 1:
         # skorch regressors want (n, 1) float32 targets
         y = y.reshape(-1, 1).astype(np.float32)
     return y
 
 
-class ReciprocityScorer(_BaseScorer):
+class ReciprocityScorer(EstimatorScorer):
     """Scorer object built by :func:`make_reciprocity_scorer`.
 
-    A scikit-learn scorer (``_BaseScorer``): called as ``scorer(estimator, X,
-    y, sample_weight=None)``, usable in multi-metric dicts, and with metadata
-    routing ``scorer.set_score_request(sample_weight=True)`` routes weights
-    to it.
+    A scikit-learn scorer (:class:`~skcorr.utils.scoring.EstimatorScorer`):
+    called as ``scorer(estimator, X, y, sample_weight=None)``, usable in
+    multi-metric dicts, and with metadata routing
+    ``scorer.set_score_request(sample_weight=True)`` routes weights to it.
     """
 
     def __init__(self, method, n_individuals, random_state, influence_params):
@@ -224,7 +226,7 @@ class ReciprocityScorer(_BaseScorer):
         contributes[order] = (np.arange(n_rows) // self.n_individuals) % 2 == 0
         return individual, contributes
 
-    def _score(self, method_caller, estimator, X, y, sample_weight=None):
+    def score_estimator(self, estimator, X, y, sample_weight=None):
         """Reciprocity of the fitted ``estimator`` on the held-out ``X, y``.
 
         ``sample_weight`` weights the held-out rows: a row of weight ``w``
@@ -264,6 +266,15 @@ class ReciprocityScorer(_BaseScorer):
         )
 
 
+@validate_params(
+    {
+        "method": [StrOptions(set(METHODS))],
+        "n_individuals": [Interval(Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+        "influence_params": [dict, None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_reciprocity_scorer(
     *, method="spearman", n_individuals=10, random_state=0, influence_params=None
 ):
@@ -322,24 +333,12 @@ def make_reciprocity_scorer(
     >>> scores.shape
     (3,)
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}; got {method!r}.")
-    if (
-        isinstance(n_individuals, bool)
-        or not isinstance(n_individuals, numbers.Integral)
-        or n_individuals < 2
-    ):
-        raise ValueError(
-            f"n_individuals must be an integer of at least 2; got {n_individuals!r}."
-        )
     if method in ("spearman", "pearson") and n_individuals < MIN_CORRELATED:
         raise ValueError(
             f"n_individuals={n_individuals} is too few for method={method!r}: a "
             f"correlation needs at least {MIN_CORRELATED} individuals (over 2 it "
             "is always +1 or -1). Use more individuals, or method='gap'."
         )
-    if influence_params is not None and not isinstance(influence_params, dict):
-        raise TypeError("influence_params must be a dict or None.")
     return ReciprocityScorer(
         method, int(n_individuals), random_state, dict(influence_params or {})
     )

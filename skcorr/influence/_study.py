@@ -8,6 +8,7 @@ per-step TracInIdeal logged during training).
 """
 
 import numbers
+import time
 
 import numpy as np
 from sklearn.datasets import load_breast_cancer, load_diabetes
@@ -16,15 +17,38 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
 from ..utils.interrupts import reraise_interrupt
-from ..utils.optional import require_torch
+from ..utils.optional import TORCH_INSTALL, require_torch, torch_available
 from ..utils.progress import check_verbose, progress_bar
+from ..utils.results import StudyResult
 from ._findings import reciprocity_findings
 from ._flows import _frame, influence_flows
 from ._linear import LinearInfluence
 from ._reciprocity import METHODS, reciprocity_score
 
-DATASETS = ("diabetes", "breast_cancer", "ratings", "movielens")
+# The datasets of the study (the ratings ones have users as individuals).
+RECIPROCITY_DATASETS = ("diabetes", "breast_cancer", "ratings", "movielens")
 RATINGS_DATASETS = ("ratings", "movielens")
+DATASETS = RECIPROCITY_DATASETS
+NO_TORCH_NOTE = (
+    "torch is not installed, so the three TracIn settings are left out "
+    f"(influence functions only); {TORCH_INSTALL} adds them"
+)
+
+
+class ReciprocityStudy(StudyResult):
+    """The result of :func:`run_reciprocity_study` (a :class:`~sklearn.utils.Bunch`).
+
+    Keys: ``dataset``, ``scores`` (DataFrame, one row per setting, one column
+    per method of :func:`~skcorr.influence.reciprocity_score`), ``flows``
+    (setting -> DataFrame of inflow and outflow per individual),
+    ``top_setting``, ``top_givers`` and ``top_receivers`` (Series: the five
+    individuals of largest outflow and inflow in ``top_setting``), ``note``
+    (only when ``tracin="auto"`` left the TracIn settings out), and
+    ``study``, ``settings``, ``findings`` (:func:`reciprocity_findings`),
+    ``seconds`` as every :class:`~skcorr.utils.results.StudyResult`.
+    """
+
+    _TABLES = ("scores",)
 
 
 def make_ratings(n_users=50, n_items=40, rank=3, ratings_per_user=16, noise=0.3,
@@ -265,12 +289,14 @@ default="diabetes"
         Share of each individual's rows kept for separate evaluation.
     max_epochs : int, default=30
         Training epochs of the net (checkpoints every third of them).
-    tracin : bool, default=True
+    tracin : bool or "auto", default=True
         Train the net and measure the three TracIn settings (``"tracin_*"``),
         which needs torch and skorch (``pip install "skcorr[torch]"``).
         False measures the influence-function settings only, with
         scikit-learn alone; the ratings datasets are a torch model, so they
-        need ``tracin=True``.
+        need ``tracin=True``. ``"auto"``: True when torch and skorch can be
+        imported; otherwise the tabular datasets are measured without TracIn
+        and the result's ``note`` says so.
     random_state : int, default=0
     verbose : bool or int, default=0
         0: silent. 1 or more: a progress bar of the net's training epochs
@@ -279,11 +305,10 @@ default="diabetes"
 
     Returns
     -------
-    results : dict
-        ``"scores"``: DataFrame, one row per setting, one column per method of
-        :func:`~skcorr.influence.reciprocity_score`; ``"flows"``: dict of
-        flow DataFrames per setting; ``"top_givers"`` and ``"top_receivers"``:
-        the five individuals with the largest outflow and inflow in
+    result : ReciprocityStudy
+        A :class:`~skcorr.utils.results.StudyResult` (keys listed in
+        :class:`ReciprocityStudy`): ``"top_givers"`` and ``"top_receivers"``
+        are the five individuals with the largest outflow and inflow in
         ``"tracin_separate"`` (``"tracin_shared"`` with ``individuals="rows"``;
         with ``tracin=False``, ``"influence_separate"`` or
         ``"influence_shared"``), named by ``"top_setting"``; ``"findings"``:
@@ -295,7 +320,7 @@ default="diabetes"
         (an ``ImportError``) if ``tracin=True`` and torch or skorch is not
         installed; the message ends with ``pip install "skcorr[torch]"``.
     TypeError
-        If ``tracin`` is not a bool.
+        If ``tracin`` is not a bool or ``"auto"``.
     ValueError
         If ``tracin=False`` with a ratings dataset (besides the checks of the
         other parameters); ``InvalidParameterError`` (a ValueError) for a
@@ -344,6 +369,16 @@ default="diabetes"
     """
     import pandas as pd
 
+    start = time.perf_counter()
+    settings = {"dataset": dataset, "n_individuals": n_individuals,
+                "individuals": individuals, "test_fraction": test_fraction,
+                "max_epochs": max_epochs, "tracin": tracin,
+                "random_state": random_state}
+    note = None
+    if isinstance(tracin, str) and tracin == "auto":
+        tracin = dataset in RATINGS_DATASETS or torch_available()
+        if not tracin:
+            note = NO_TORCH_NOTE
     if dataset not in DATASETS:
         raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}.")
     if dataset == "movielens" and data_file is None:
@@ -368,7 +403,7 @@ default="diabetes"
     if not 0 < test_fraction < 1:
         raise ValueError(f"test_fraction must be in (0, 1); got {test_fraction!r}.")
     if not isinstance(tracin, bool | np.bool_):
-        raise TypeError(f"tracin must be True or False; got {tracin!r}.")
+        raise TypeError(f"tracin must be True, False or 'auto'; got {tracin!r}.")
     check_verbose(verbose, "run_reciprocity_study")
     if dataset in RATINGS_DATASETS and not tracin:
         raise ValueError(
@@ -458,13 +493,17 @@ default="diabetes"
     if top_setting not in flows:
         top_setting = f"{prefix}_shared"
     last = flows[top_setting]
-    results = {
-        "dataset": dataset,
-        "scores": scores.round(12),
-        "flows": flows,
-        "top_setting": top_setting,
-        "top_givers": last["outflow"].nlargest(5),
-        "top_receivers": last["inflow"].nlargest(5),
-    }
+    results = ReciprocityStudy(
+        dataset=dataset,
+        scores=scores.round(12),
+        flows=flows,
+        top_setting=top_setting,
+        top_givers=last["outflow"].nlargest(5),
+        top_receivers=last["inflow"].nlargest(5),
+    )
     results["findings"] = reciprocity_findings(results)
+    if note is not None:
+        results["note"] = note
+    results.update(seconds=time.perf_counter() - start, study="reciprocity",
+                   settings=settings)
     return results

@@ -6,21 +6,19 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ._base import BilinearInfluence
-from ._checkpoints import TracInCheckpoints
-from ._gradients import (
+from ..utils.seeding import is_skorch_net
+from ..utils.torch import (
     DEFAULT_BATCH_SIZE,
-    check_inputs,
     check_positive_int,
-    gradient_batches,
+    flatten_gradients,
     make_projection,
+    per_example_gradient_batches,
     resolve_device,
     select_parameter_names,
 )
-
-
-def _is_skorch_net(obj):
-    return hasattr(obj, "module_") and hasattr(obj, "get_loss")
+from ._base import BilinearInfluence
+from ._checkpoints import TracInCheckpoints
+from ._gradients import check_inputs
 
 
 def _find_checkpoint_callback(net):
@@ -155,7 +153,7 @@ class TracIn(BilinearInfluence):
         projection_dim=None, random_state=None, batch_size=DEFAULT_BATCH_SIZE,
         device=None,
     ):
-        if _is_skorch_net(net_or_module):
+        if is_skorch_net(net_or_module) and hasattr(net_or_module, "module_"):
             net = net_or_module
             module = net.module_
             if loss is None:
@@ -210,12 +208,13 @@ class TracIn(BilinearInfluence):
         """
         check_inputs(X, y)
         for index, (state, rate) in enumerate(self._pairs()):
-            for rows, block in gradient_batches(
+            for rows, gradients in per_example_gradient_batches(
                 self.module, self.loss, X, y, names=self.parameter_names_,
-                state=state, projection=self._projection,
-                batch_size=self.batch_size, device=self.device,
+                state=state, batch_size=self.batch_size, device=self.device,
             ):
-                yield index, rate, rows, block
+                yield index, rate, rows, flatten_gradients(
+                    gradients, self._projection
+                ).detach()
 
     @staticmethod
     def _to_numpy(features):

@@ -81,8 +81,9 @@ def error_findings(results):
     n_pairs = len(upper[0])
     mean = float(results["mean_correlation"])
     method = results.get("method", "")
+    defined = matrix[upper][~np.isnan(matrix[upper])]
     evidence = {"mean_correlation": mean, "n_pairs": n_pairs,
-                "largest": float(np.nanmax(matrix[upper])) if n_pairs else None}
+                "largest": float(defined.max()) if defined.size else None}
     text = (f"The mean {method} error correlation over the {n_pairs} pair(s) is "
             f"{format_number(mean)}")
     significance = results.get("significance")

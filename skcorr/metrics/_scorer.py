@@ -1,42 +1,27 @@
 """Scorers that put error correlation into GridSearchCV and cross-validation."""
 
-from sklearn.metrics._scorer import _BaseScorer
-from sklearn.utils._param_validation import StrOptions, validate_params
-
+from ..utils.fixes import StrOptions, validate_params
 from ..utils.members import member_outputs
+from ..utils.scoring import EstimatorScorer
 from ..utils.validation import task_of_estimator
 from ._errors import TASK_OPTIONS
 from ._pairwise import METHODS
 from ._score import AGGREGATES, correlation_score
 
 
-class _CorrelationScorer(_BaseScorer):
+class _CorrelationScorer(EstimatorScorer):
     """Scorer reading every member through ``predict_all(X)`` of the ensemble
-    (alone or inside a Pipeline, search or TransformedTargetRegressor).
+    (alone or inside a Pipeline, search or TransformedTargetRegressor)."""
 
-    It derives from scikit-learn's ``_BaseScorer`` so that the multi-metric
-    scorer treats it as its own: it declares that it accepts ``sample_weight``
-    (the plain-callable case breaks there) and takes part in metadata routing
-    (``set_score_request``).
-    """
-
-    def _score(self, method_caller, estimator, X, y_true, **kwargs):
-        self._warn_overlap(
-            message=(
-                "There is an overlap between set kwargs of this scorer instance and"
-                " passed metadata. Please pass them either as kwargs to"
-                " `make_correlation_scorer` or metadata, but not both."
-            ),
-            kwargs=kwargs,
-        )
+    def score_estimator(self, estimator, X, y_true, **kwargs):
+        options = self.metric_options(kwargs, "make_correlation_scorer")
         # The ensemble may sit in a Pipeline, a fitted search or a
         # TransformedTargetRegressor: a TypeError names what is missing.
         Y_pred, ensemble = member_outputs(estimator, X, "predict_all", as_frame=False)
-        options = {**self._kwargs, **kwargs}
         if "task" in options:
             # The estimator knows what it is: no guess from the numbers needed.
             options["task"] = task_of_estimator(ensemble, options["task"])
-        return self._sign * self._score_func(y_true, Y_pred, **options)
+        return self._score_func(y_true, Y_pred, **options)
 
     def __repr__(self):
         sign = "" if self._sign > 0 else ", greater_is_better=False"

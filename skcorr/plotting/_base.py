@@ -1,7 +1,6 @@
 """What the displays share: matplotlib on demand and members of an ensemble."""
 
-from sklearn.utils._optional_dependencies import check_matplotlib_support
-
+from ..utils.fixes import check_matplotlib_support
 from ..utils.members import member_outputs
 
 

@@ -7,6 +7,8 @@ from ..utils.members import find_members
 from ._base import axes_or_new
 
 KINDS = ("distribution", "consistency", "cartography")
+# Line styles of the runs-needed curves, so that many stay apart in grey too.
+_CURVE_STYLES = ("o-", "s--", "^:", "D-.")
 _CARTOGRAPHY = ("confidence", "variability", "correctness")
 
 
@@ -77,6 +79,23 @@ def _cartography_coordinates(scores):
         "ExampleDifficulty with them) or 'confidence', 'variability' and "
         f"'correctness' (skcorr.difficulty.cartography); got {list(scores)}."
     )
+
+
+def _draw_runs_needed(ax, curves):
+    """One line per curve (``n_runs`` against ``median_rank_error``); the
+    one drawing of the runs-needed curve. Returns name -> Line2D."""
+    lines, ticks = {}, set()
+    for (name, curve), style in zip(
+        curves.items(), _CURVE_STYLES * len(curves), strict=False
+    ):
+        n = np.asarray(curve["n_runs"])
+        error = np.asarray(curve["median_rank_error"])
+        lines[name] = ax.plot(n, error, style, label=name)[0]
+        ticks.update(n.tolist())
+    ax.set_xticks(sorted(ticks))
+    ax.set_xlabel("runs averaged (n)")
+    ax.set_ylabel("median rank error vs all runs")
+    return lines
 
 
 class DifficultyDisplay:
@@ -293,7 +312,9 @@ class DifficultyDisplay:
         x = 1.0 / np.sqrt(n)
         slope = float(x @ error / (x @ x))
         self.lines_ = {
-            "rank_error": ax.plot(n, error, "o-", label="median rank error")[0],
+            "rank_error": _draw_runs_needed(ax, {"median rank error": result})[
+                "median rank error"
+            ],
             "reference": ax.plot(
                 n, slope * x, "--", color="gray", label=f"{slope:.3g} / sqrt(n)"
             )[0],
@@ -301,12 +322,59 @@ class DifficultyDisplay:
         self.band_ = ax.fill_between(
             n, error - result.std, error + result.std, alpha=0.3
         )
-        ax.set_xticks(n)
-        ax.set_xlabel("runs averaged (n)")
-        ax.set_ylabel("median rank error vs all runs")
         ax.set_title(f"Consistency of {name}")
         ax.legend()
         self.runs_needed_ = result
+
+    @classmethod
+    def from_runs_needed(cls, curves, *, ax=None):
+        """Draw runs-needed curves already computed, one line per name.
+
+        The median rank error of the mean of ``n`` runs against the mean of
+        all runs (:func:`~skcorr.difficulty.runs_needed`), for several
+        architectures on one axis.
+
+        Parameters
+        ----------
+        curves : dict of str -> Bunch, or DataFrame
+            Results of :func:`~skcorr.difficulty.runs_needed` by name, or a
+            table with columns ``architecture``, ``n_runs`` and
+            ``median_rank_error`` (``runs_needed`` of
+            :func:`~skcorr.difficulty.run_difficulty_study`).
+        ax : matplotlib Axes, default=None
+            Where to draw; a new figure when None.
+
+        Returns
+        -------
+        display : DifficultyDisplay
+            With ``lines_`` (name -> Line2D), ``kind_ = "consistency"``,
+            ``ax_`` and ``figure_``.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import pandas as pd
+        >>> from skcorr.plotting import DifficultyDisplay
+        >>> curves = pd.DataFrame({"architecture": ["a", "a", "b", "b"],
+        ...                        "n_runs": [1, 2, 1, 2],
+        ...                        "median_rank_error": [0.2, 0.1, 0.3, 0.2]})
+        >>> sorted(DifficultyDisplay.from_runs_needed(curves).lines_)
+        ['a', 'b']
+        """
+        if hasattr(curves, "columns"):
+            curves = {
+                name: rows for name, rows in curves.groupby("architecture", sort=False)
+            }
+        ax, figure = axes_or_new(ax, f"{cls.__name__}.from_runs_needed")
+        display = cls.__new__(cls)
+        display.scores = {}
+        display.hist_ = display.violins_ = display.band_ = display.scatter_ = None
+        display.runs_needed_ = curves
+        display.lines_ = _draw_runs_needed(ax, curves)
+        ax.legend(fontsize=8)
+        display.kind_, display.ax_, display.figure_ = "consistency", ax, figure
+        return display
 
     def _plot_cartography(self, ax, figure, cmap):
         confidence, variability, correctness = _cartography_coordinates(self.scores)

@@ -18,7 +18,13 @@ from ._score import (
     spurious_score,
     spurious_significance,
 )
-from ._study import run_spurious_study, summarize_spurious_study
+from ._study import (
+    DEFAULT_N_EXAMPLES,
+    STUDY_MODELS,
+    SpuriousStudy,
+    run_spurious_study,
+    summarize_spurious_study,
+)
 from ._transformer import SpuriousPatternTransformer
 
 _LAZY = {
@@ -27,11 +33,14 @@ _LAZY = {
 }
 
 __all__ = [
+    "DEFAULT_N_EXAMPLES",
     "PATTERN_NAMES",
+    "STUDY_MODELS",
     "SpuriousInjectionClassifier",
     "SpuriousInjector",
     "SpuriousPattern",
     "SpuriousPatternTransformer",
+    "SpuriousStudy",
     "incremental_retraining",
     "influence_removal",
     "make_pattern",

@@ -8,17 +8,13 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    validate_params,
-)
 from sklearn.utils.validation import check_array, check_is_fitted
 
+from ..influence import LinearInfluence
+from ..utils.fixes import HasMethods, Interval, StrOptions, validate_params
 from ..utils.interrupts import reraise_interrupt
 from ..utils.parameters import check_not_bool, check_random_seed
-from ..utils.seeding import fit_with_seed
+from ..utils.seeding import fit_with_seed, is_skorch_net
 from ._score import spurious_score
 from ._validation import check_labels, check_target_class, reject_image_arrays
 
@@ -30,12 +26,6 @@ def _check_numbers(owner, **params):
             check_random_seed(value, owner=owner)
         else:
             check_not_bool(owner, **{name: value})
-
-
-def _is_skorch_net(estimator):
-    return hasattr(estimator, "module_") or (
-        hasattr(estimator, "fit_loop") and hasattr(estimator, "initialize")
-    )
 
 
 def _check_removal(X, y, remove):
@@ -226,7 +216,7 @@ def incremental_retraining(
     )
     X, y, _, keep = _check_removal(X, y, remove)
     updated = copy.deepcopy(estimator)
-    if _is_skorch_net(estimator):
+    if is_skorch_net(estimator):
         if not getattr(estimator, "initialized_", False):
             raise ValueError("The skorch net is not fitted: fit it first.")
         n_epochs = epochs if epochs is not None else estimator.max_epochs
@@ -247,67 +237,21 @@ def incremental_retraining(
     return _report(estimator, updated, X, y, keep, scoring, reference, random_state)
 
 
-def _logistic_parts(model, X, y):
-    """Parameters, per-row gradients and Hessian pieces of scikit-learn's
-    logistic-regression objective ``sum_i loss_i + ||W||^2 / (2C)``."""
-    if getattr(model, "class_weight", None) is not None:
-        raise ValueError("influence_removal does not support class_weight.")
-    if getattr(model, "solver", None) == "liblinear":
-        raise ValueError(
-            "liblinear penalises the intercept; refit with solver='lbfgs'."
-        )
-    penalty = getattr(model, "penalty", "deprecated")
-    l1_ratio = getattr(model, "l1_ratio", None)
-    if penalty in ("l1", "elasticnet") or (l1_ratio not in (None, 0, 0.0)):
-        raise ValueError("influence_removal needs an L2 (or no) penalty.")
-    no_penalty = penalty is None or np.isinf(model.C)
-    reg = 0.0 if no_penalty else 1.0 / model.C
-    Xt = np.hstack([X, np.ones((X.shape[0], 1))]) if model.fit_intercept else X
-    classes = model.classes_
-    if classes.size == 2:
-        theta = np.concatenate([model.coef_[:1], model.intercept_[None, :1]], axis=1)
-        theta = theta[:, : Xt.shape[1]]
-        z = Xt @ theta[0]
-        p = 1.0 / (1.0 + np.exp(-z))
-        residual = (p - (y == classes[1]))[:, None]  # (n, 1)
-        curvature = (p * (1 - p))[:, None, None]  # (n, 1, 1)
-    else:
-        theta = np.hstack([model.coef_, model.intercept_[:, None]])
-        theta = theta[:, : Xt.shape[1]]
-        logits = Xt @ theta.T
-        logits -= logits.max(axis=1, keepdims=True)
-        P = np.exp(logits)
-        P /= P.sum(axis=1, keepdims=True)
-        residual = P - (y[:, None] == classes[None, :])
-        eye = np.eye(classes.size)
-        curvature = P[:, :, None] * eye[None] - P[:, :, None] * P[:, None, :]
-    penalised = np.ones(Xt.shape[1])
-    if model.fit_intercept:
-        penalised[-1] = 0.0
-    return theta, Xt, residual, curvature, reg, penalised
-
-
-def _hessian(Xt, curvature, rows):
-    n_out, d = curvature.shape[1], Xt.shape[1]
-    H = np.zeros((n_out, d, n_out, d))
-    Xr = Xt[rows]
-    for k in range(n_out):
-        for m in range(k, n_out):
-            block = (Xr * curvature[rows, k, m][:, None]).T @ Xr
-            H[k, :, m, :] = block
-            H[m, :, k, :] = block.T
-    return H.reshape(n_out * d, n_out * d)
-
-
 def _linear_influence_removal(model, X, y, remove, keep, method):
-    theta, Xt, residual, curvature, reg, penalised = _logistic_parts(model, X, y)
-    n_out, d = theta.shape
+    """One step ``theta += H^-1 sum_S grad L`` with the Hessian of
+    scikit-learn's objective over all rows or the kept ones (``"newton"``);
+    the Hessian and the gradients are :class:`~skcorr.influence.LinearInfluence`'s
+    (parameters class by class: coefficients, then intercept)."""
+    influence = LinearInfluence(model)
     rows = np.flatnonzero(keep) if method == "newton" else np.arange(X.shape[0])
-    H = _hessian(Xt, curvature, rows)
-    H += np.diag(np.tile(penalised * reg, n_out))
-    grad_removed = (residual[remove].T @ Xt[remove]).reshape(-1)
+    H = influence.fit(X[rows], y[rows]).hessian_
+    grad_removed = influence.loss_gradients(X[remove], y[remove]).sum(axis=0)
     step = np.linalg.lstsq(H, grad_removed, rcond=None)[0]
-    theta = theta + step.reshape(n_out, d)
+    n_out = influence.coef_.shape[0]
+    theta = np.hstack([model.coef_, model.intercept_[:, None]]) if (
+        model.fit_intercept
+    ) else np.asarray(model.coef_)
+    theta = theta[:n_out] + step.reshape(n_out, -1)
     if model.fit_intercept:
         model.intercept_ = theta[:, -1].copy()
         theta = theta[:, :-1]
@@ -448,7 +392,7 @@ def influence_removal(
         check_is_fitted(estimator)
         X64 = X.astype(np.float64, copy=False)
         _linear_influence_removal(updated, X64, y, remove, keep, method)
-    elif _is_skorch_net(estimator):
+    elif is_skorch_net(estimator):
         from ._torch_influence import torch_influence_removal
 
         torch_influence_removal(

@@ -4,18 +4,12 @@ and a meta-estimator that injects inside ``fit`` only."""
 import numbers
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    MetaEstimatorMixin,
-    _fit_context,
-    clone,
-)
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ..utils.fixes import HasMethods, Interval, _fit_context
 from ..utils.interrupts import reraise_interrupt
 from ..utils.parameters import check_random_seed
 from ._transformer import check_pattern_fits
@@ -225,12 +219,6 @@ class SpuriousInjector(BaseEstimator):
         tags.target_tags.required = True
         return tags
 
-    @classmethod
-    def _test_instances(cls):
-        from ._patterns import make_pattern
-
-        return [cls(make_pattern("R2", None, random_state=0), n_examples=0)]
-
 
 def _estimator_has(attr):
     def check(self):
@@ -422,12 +410,3 @@ class SpuriousInjectionClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         tags.classifier_tags.multi_class = inner.classifier_tags.multi_class
         tags.classifier_tags.poor_score = inner.classifier_tags.poor_score
         return tags
-
-    @classmethod
-    def _test_instances(cls):
-        from sklearn.linear_model import LogisticRegression
-
-        from ._patterns import make_pattern
-
-        pattern = make_pattern("R2", None, random_state=0)
-        return [cls(LogisticRegression(), pattern, n_examples=0)]

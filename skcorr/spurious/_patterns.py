@@ -9,9 +9,9 @@ import numbers
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.validation import check_array
 
+from ..utils.fixes import InvalidParameterError
 from ..utils.parameters import check_random_seed, is_bool
 from ._validation import check_data_in_range, check_value_range
 

@@ -7,10 +7,11 @@ import warnings
 import numpy as np
 from scipy import stats
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import HasMethods, Interval, validate_params
-from sklearn.utils.validation import _check_sample_weight, check_array
+from sklearn.utils.validation import check_array
 
+from ..utils.fixes import HasMethods, Interval, _check_sample_weight, validate_params
 from ..utils.parameters import check_not_bool
+from ..utils.scoring import EstimatorScorer
 from ._patterns import SpuriousPattern
 from ._validation import (
     check_labels,
@@ -227,17 +228,24 @@ def spurious_score(
     return float(np.average(indicators, weights=weights))
 
 
-class SpuriousScorer:
-    """Callable ``scorer(estimator, X, y=None, sample_weight=None)`` for the
-    spurious score; built by :func:`make_spurious_scorer`."""
+class SpuriousScorer(EstimatorScorer):
+    """Scorer ``scorer(estimator, X, y=None, sample_weight=None)`` of the
+    spurious score; built by :func:`make_spurious_scorer`.
+
+    A scikit-learn scorer (:class:`~skcorr.utils.scoring.EstimatorScorer`):
+    usable in multi-metric dicts with ``sample_weight``, and with metadata
+    routing ``scorer.set_score_request(sample_weight=True)`` routes weights
+    to it.
+    """
 
     def __init__(self, pattern, target_class, threshold=0.1, exclude_target=True):
+        super().__init__(spurious_score, 1, {}, response_method="predict_proba")
         self.pattern = pattern
         self.target_class = target_class
         self.threshold = threshold
         self.exclude_target = exclude_target
 
-    def __call__(self, estimator, X, y=None, sample_weight=None):
+    def score_estimator(self, estimator, X, y=None, sample_weight=None):
         return spurious_score(
             estimator,
             X,

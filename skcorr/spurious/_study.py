@@ -2,6 +2,7 @@
 score against the number of patched examples, per pattern and model family."""
 
 import numbers
+import time
 import warnings
 
 import numpy as np
@@ -12,14 +13,16 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
-from sklearn.utils import check_random_state
 from sklearn.utils.parallel import delayed
 from sklearn.utils.validation import check_array
 from threadpoolctl import threadpool_limits
 
+from ..datasets import IMAGE_DATASETS, load_image_dataset
 from ..utils.interrupts import reraise_interrupt
 from ..utils.parameters import check_random_seed, is_bool
 from ..utils.progress import check_verbose, parallel_map, progress_bar
+from ..utils.results import StudyResult
+from ..utils.seeding import draw_seed
 from ._findings import spurious_findings
 from ._injection import SpuriousInjectionClassifier
 from ._patterns import PATTERN_NAMES, _check_image_shape, make_pattern
@@ -35,7 +38,27 @@ from ._validation import (
     reject_image_arrays,
 )
 
-_MODELS = ("logistic", "mlp")
+# The model families the study trains by name, and its default counts of
+# patched examples (the one home of both: the command line reads them).
+STUDY_MODELS = ("logistic", "mlp")
+DEFAULT_N_EXAMPLES = (0, 1, 3, 5, 10, 20, 100)
+_MODELS = STUDY_MODELS
+
+
+class SpuriousStudy(StudyResult):
+    """The result of :func:`run_spurious_study` (a :class:`~sklearn.utils.Bunch`).
+
+    Keys: ``runs`` (DataFrame, one row per model, pattern, n and seed:
+    ``model``, ``pattern``, ``norm``, ``n_examples``, ``seed``, ``score``,
+    ``baseline_score``, ``pvalue``, ``accuracy``), ``summary`` (DataFrame,
+    :func:`summarize_spurious_study` of ``runs``, one row per model, pattern
+    and n), ``dataset``, ``target_class``, ``seeds`` (data seeds per cell),
+    and ``study``, ``settings``, ``findings`` (:func:`spurious_findings`),
+    ``seconds`` as every :class:`~skcorr.utils.results.StudyResult`.
+    """
+
+    _TABLES = ("summary", "runs")
+    _RECORDS = ("summary", "runs")
 
 
 def _model(name, value_range, seed):
@@ -58,19 +81,17 @@ def _model(name, value_range, seed):
 
 def _load(dataset):
     if isinstance(dataset, str):
-        if dataset != "digits":
+        if dataset not in IMAGE_DATASETS:
             raise ValueError(
-                f"Unknown dataset {dataset!r}; use 'digits' or pass "
-                "(X, y, image_shape[, value_range])."
+                f"Unknown dataset {dataset!r}; use one of {list(IMAGE_DATASETS)} or "
+                "pass (X, y, image_shape[, value_range])."
             )
-        from sklearn.datasets import load_digits
-
-        X, y = load_digits(return_X_y=True)
-        return "digits", X, y, (8, 8), (0.0, 16.0)
+        return (dataset, *load_image_dataset(dataset))
     if not isinstance(dataset, (tuple, list)) or len(dataset) not in (3, 4):
         raise ValueError(
-            "dataset must be 'digits' or a tuple (X, y, image_shape[, value_range]) "
-            f"with images stored flat; got {_describe(dataset)}."
+            f"dataset must be one of {list(IMAGE_DATASETS)} or a tuple (X, y, "
+            "image_shape[, value_range]) with images stored flat; got "
+            f"{_describe(dataset)}."
         )
     X, y, image_shape, *rest = dataset
     value_range = check_value_range(rest[0] if rest else (0.0, 1.0))
@@ -85,7 +106,7 @@ def _load(dataset):
     if y.shape[0] != X.shape[0]:
         raise ValueError(f"y has {y.shape[0]} labels but X has {X.shape[0]} rows.")
     image_shape = _check_image_shape(image_shape, "auto")
-    return "user", X, y, image_shape, value_range
+    return "images", X, y, image_shape, value_range
 
 
 def _describe(value):
@@ -216,12 +237,13 @@ def _cell(model, name, n, seed, target, data, baseline):
 def run_spurious_study(
     dataset="digits",
     patterns=PATTERN_NAMES,
-    n_examples=(0, 1, 3, 5, 10, 20, 100),
+    n_examples=DEFAULT_N_EXAMPLES,
     *,
-    models=_MODELS,
+    models=STUDY_MODELS,
     target_class=0,
     n_seeds=3,
     test_size=0.3,
+    data_name=None,
     random_state=0,
     n_jobs=None,
     verbose=0,
@@ -236,8 +258,11 @@ def run_spurious_study(
 
     Parameters
     ----------
-    dataset : "digits" or tuple, default="digits"
-        scikit-learn's 8x8 digits (values in [0, 16]), or
+    dataset : {"digits", "mnist"} or tuple, default="digits"
+        A name of :data:`skcorr.datasets.IMAGE_DATASETS`: scikit-learn's 8x8
+        digits (values in [0, 16]) or ``"mnist"``, 5,000 real 28x28 MNIST
+        digits (:func:`~skcorr.datasets.load_mnist_5k`, values in [0, 1];
+        needs ``pip install "skcorr[data]"``); or
         ``(X, y, image_shape[, value_range])`` with images stored flat, one
         per row (3-D ``X`` is refused with the reshape that fixes it), and
         ``value_range`` (default ``(0, 1)``) the range the images lie in:
@@ -257,6 +282,9 @@ def run_spurious_study(
         A positive int (not a float, not a bool).
     test_size : float, default=0.3
         Stratified split, fixed by ``random_state``.
+    data_name : str, default=None
+        What images given as a tuple are (a file name), for the result's
+        ``dataset``; default ``"images"``.
     random_state : int, default=0
         Draws the split and the data seeds: an int in ``[0, 2**32 - 1]``, a
         RandomState or None; bools and floats are refused.
@@ -269,12 +297,12 @@ def run_spurious_study(
 
     Returns
     -------
-    results : DataFrame (or dict of lists without pandas)
-        One row per model, pattern, n and seed: ``model``, ``pattern``,
-        ``norm`` (mean L2 norm on the test images), ``n_examples``, ``seed``,
-        ``score``, ``baseline_score``, ``pvalue``, ``accuracy``.
-        ``results.attrs["findings"]`` holds the findings, sentences computed
-        from these numbers (:func:`spurious_findings`).
+    result : SpuriousStudy
+        A :class:`~skcorr.utils.results.StudyResult`: ``result.runs`` holds
+        one row per model, pattern, n and seed (``norm`` is the pattern's
+        mean L2 norm on the test images), ``result.summary`` their mean over
+        seeds and ``result.findings`` the sentences computed from them
+        (:func:`spurious_findings`); see :class:`SpuriousStudy`.
 
     Raises
     ------
@@ -307,16 +335,23 @@ def run_spurious_study(
     Examples
     --------
     >>> from skcorr.spurious import run_spurious_study
-    >>> results = run_spurious_study(patterns=("S3",), n_examples=(0, 20),
-    ...                              models=("logistic",), n_seeds=1)
-    >>> len(results["score"])
-    2
+    >>> result = run_spurious_study(patterns=("S3",), n_examples=(0, 20),
+    ...                             models=("logistic",), n_seeds=1)
+    >>> len(result.runs["score"]), list(result.summary["n_examples"])
+    (2, [0, 20])
     """
+    start = time.perf_counter()
     patterns, n_examples, models = _check_study_args(
         patterns, n_examples, models, n_seeds, target_class, random_state
     )
+    settings = {"dataset": dataset if isinstance(dataset, str) else data_name,
+                "patterns": list(patterns), "n_examples": list(n_examples),
+                "models": [m if isinstance(m, str) else type(m).__name__
+                           for m in models],
+                "target_class": target_class, "n_seeds": n_seeds,
+                "test_size": test_size, "random_state": random_state}
     check_verbose(verbose, "run_spurious_study")
-    _, X, y, image_shape, value_range = _load(dataset)
+    source, X, y, image_shape, value_range = _load(dataset)
     check_target_against(y, target_class, "the dataset")
     for name in patterns:  # the patterns' size and the images' values, once
         pattern = make_pattern(name, image_shape, value_range=value_range)
@@ -333,9 +368,7 @@ def run_spurious_study(
             f"n_examples up to {max(n_examples)} but the training split has only "
             f"{available} examples of target_class={target_class!r}."
         )
-    seeds = check_random_state(random_state).randint(
-        np.iinfo(np.int32).max, size=n_seeds
-    )
+    seeds = draw_seed(random_state, size=n_seeds)
     data = (X_train, y_train, X_test, y_test, image_shape, value_range)
     # One baseline (n = 0) per model and seed, shared by every pattern.
     anything = make_pattern("R1", None, random_state=0)
@@ -382,14 +415,20 @@ def run_spurious_study(
             progress=progress,
             n_jobs=n_jobs,
         )
-    columns = {key: [row[key] for row in rows] for key in rows[0]}
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover
-        return columns
-    frame = pd.DataFrame(columns)
-    frame.attrs["findings"] = spurious_findings(frame)
-    return frame
+    import pandas as pd
+
+    runs = pd.DataFrame({key: [row[key] for row in rows] for key in rows[0]})
+    return SpuriousStudy(
+        dataset=source if data_name is None else data_name,
+        target_class=target_class,
+        seeds=n_seeds,
+        summary=summarize_spurious_study(runs).reset_index(),
+        runs=runs,
+        findings=spurious_findings(runs),
+        seconds=time.perf_counter() - start,
+        study="spurious",
+        settings=settings,
+    )
 
 
 def summarize_spurious_study(results):
@@ -399,7 +438,7 @@ def summarize_spurious_study(results):
     Parameters
     ----------
     results : DataFrame
-        From :func:`run_spurious_study`.
+        The ``runs`` of :func:`run_spurious_study`.
 
     Returns
     -------
@@ -408,6 +447,8 @@ def summarize_spurious_study(results):
     """
     import pandas as pd
 
+    if isinstance(results, SpuriousStudy):
+        results = results.runs
     results = pd.DataFrame(results)
     grouped = results.groupby(["model", "pattern", "n_examples"], sort=False)
     summary = grouped.agg(

@@ -9,6 +9,8 @@ import numpy as np
 import torch
 from torch.func import functional_call, grad, jvp
 
+from ..utils.torch import batches
+
 
 def _loss_fn(net, names):
     module = net.module_
@@ -22,11 +24,6 @@ def _loss_fn(net, names):
         return net.get_loss(y_pred, y, X=X, training=False)
 
     return loss
-
-
-def _batches(n_rows, batch_size):
-    for start in range(0, n_rows, batch_size):
-        yield slice(start, min(start + batch_size, n_rows))
 
 
 def torch_influence_removal(
@@ -52,7 +49,7 @@ def torch_influence_removal(
 
     def full_hvp(vector):
         out = torch.zeros_like(theta)
-        for rows in _batches(n_rows, batch_size):
+        for rows in batches(n_rows, batch_size):
             out += hvp(vector, rows) * (rows.stop - rows.start)
         return out / n_rows + damping * vector
 

@@ -1,15 +1,10 @@
 """A stateless transformer putting a spurious pattern on every row."""
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    OneToOneFeatureMixin,
-    TransformerMixin,
-    _fit_context,
-)
-from sklearn.utils._param_validation import HasMethods
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils.validation import validate_data
 
+from ..utils.fixes import HasMethods, _fit_context
 from ._patterns import SpuriousPattern
 from ._validation import reject_image_arrays
 
@@ -132,9 +127,3 @@ class SpuriousPatternTransformer(OneToOneFeatureMixin, TransformerMixin, BaseEst
         tags.requires_fit = False
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
-
-    @classmethod
-    def _test_instances(cls):
-        from ._patterns import make_pattern
-
-        return [cls(make_pattern("R2", None, random_state=0, value_range=None))]

@@ -5,8 +5,8 @@ import numbers
 import warnings
 
 import numpy as np
-from sklearn.utils._param_validation import InvalidParameterError
 
+from ..utils.fixes import InvalidParameterError
 from ..utils.parameters import is_bool
 from ..utils.validation import check_missing_labels, is_missing_value
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .seeding import _skorch_net_class
+from .seeding import is_skorch_net
 
 
 def net_input(estimator, X):
@@ -18,10 +18,8 @@ def net_input(estimator, X):
     output of its own steps and says what to do when it fails
     (:func:`member_failure`).
     """
-    net_class = _skorch_net_class()
     if (
-        net_class is None
-        or not isinstance(estimator, net_class)
+        not is_skorch_net(estimator)
         or not isinstance(X, np.ndarray)
         or not np.issubdtype(X.dtype, np.floating)
     ):

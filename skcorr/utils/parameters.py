@@ -10,7 +10,8 @@ integers in ``SEED_RANGE``.
 from numbers import Integral
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, InvalidParameterError
+
+from .fixes import Interval, InvalidParameterError
 
 #: The integers numpy's ``RandomState`` and scikit-learn's ``random_state`` take.
 SEED_RANGE = (0, 2**32 - 1)

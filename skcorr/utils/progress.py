@@ -9,15 +9,23 @@ tqdm's ``disable=None`` keeps it silent. :func:`parallel_map` runs
 process as each result comes back (``return_as="generator"``), so no
 callback crosses processes and any joblib backend works; the results are
 returned in the order of the tasks, so they do not depend on ``n_jobs``.
+
+Finer steps (epochs) happen inside the tasks. :func:`counting_epochs` opens a
+bar to them for the tasks that run in the calling process (``n_jobs=1``, the
+threading backend): each epoch loop calls :func:`tick_epoch`, which ticks the
+bar only in the process that opened it. A task that ran elsewhere (a loky or
+dask worker) could not tick it; ``parallel_map(ticks=...)`` tops the bar up
+by the steps each result reports as unticked, when the result comes back.
 """
 
 import contextlib
+import os
 import sys
 from numbers import Integral
 
-from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.parallel import Parallel
 
+from .fixes import InvalidParameterError
 from .parameters import is_bool
 
 
@@ -87,7 +95,54 @@ def progress_bar(total, desc, verbose=1, *, unit="it", leave=False):
     )
 
 
-def parallel_map(tasks, *, progress=None, **parallel_params):
+# (process id, bar) of the bar that epoch loops of this process tick, if any.
+_EPOCH_BAR = None
+
+
+@contextlib.contextmanager
+def counting_epochs(bar):
+    """Let the epoch loops that run in this process tick ``bar``.
+
+    Parameters
+    ----------
+    bar : tqdm.tqdm or None
+        A bar from :func:`progress_bar` counting epochs; None, or a disabled
+        bar, opens nothing.
+
+    Examples
+    --------
+    >>> from skcorr.utils.progress import counting_epochs, progress_bar, tick_epoch
+    >>> with progress_bar(2, "epochs", verbose=0) as bar, counting_epochs(bar):
+    ...     tick_epoch()  # a disabled bar is not ticked
+    False
+    """
+    global _EPOCH_BAR
+    previous = _EPOCH_BAR
+    _EPOCH_BAR = None if bar is None or bar.disable else (os.getpid(), bar)
+    try:
+        yield
+    finally:
+        _EPOCH_BAR = previous
+
+
+def epochs_counted_here():
+    """Whether :func:`tick_epoch` ticks a bar in this process (a worker
+    process of joblib's loky or dask backends has none)."""
+    current = _EPOCH_BAR
+    return current is not None and current[0] == os.getpid()
+
+
+def tick_epoch():
+    """Tick the epoch bar opened by :func:`counting_epochs` in this process,
+    if any (tqdm's bars are thread-safe); return whether one was ticked."""
+    current = _EPOCH_BAR
+    if current is None or current[0] != os.getpid():
+        return False
+    current[1].update(1)
+    return True
+
+
+def parallel_map(tasks, *, progress=None, ticks=None, **parallel_params):
     """Run ``tasks`` through :class:`~sklearn.utils.parallel.Parallel`, ticking
     ``progress`` once per result.
 
@@ -98,6 +153,9 @@ def parallel_map(tasks, *, progress=None, **parallel_params):
     progress : tqdm.tqdm or None, default=None
         A bar from :func:`progress_bar`; None, or a disabled bar, runs the
         tasks exactly as ``Parallel(**parallel_params)(tasks)``.
+    ticks : callable, default=None
+        ``ticks(result)``: the steps to count for one result (default 1), e.g.
+        the epochs a task could not tick itself (see :func:`counting_epochs`).
     **parallel_params
         Passed to :class:`~sklearn.utils.parallel.Parallel` (``n_jobs``,
         ``backend``, ``verbose``...).
@@ -131,11 +189,15 @@ def parallel_map(tasks, *, progress=None, **parallel_params):
         if "return_as" not in str(exc):
             raise
         results = Parallel(**parallel_params)(tasks)
-        progress.update(len(results))
+        steps = len(results) if ticks is None else sum(map(ticks, results))
+        if steps:
+            progress.update(steps)
         return results
     results = []
     with contextlib.closing(parallel(tasks)) as outputs:
         for output in outputs:
             results.append(output)
-            progress.update(1)
+            steps = 1 if ticks is None else ticks(output)
+            if steps:
+                progress.update(steps)
     return results

@@ -146,6 +146,31 @@ def _nested_objects(estimator):
         yield from params.values()
 
 
+def is_skorch_net(estimator):
+    """Whether ``estimator`` is a skorch net (an instance of ``skorch.NeuralNet``).
+
+    The one test of skcorr for a skorch net; it never imports skorch or torch
+    (a skorch net cannot exist unless skorch was imported).
+
+    Parameters
+    ----------
+    estimator : object
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skcorr.utils.seeding import is_skorch_net
+    >>> is_skorch_net(LogisticRegression())
+    False
+    """
+    net_class = _skorch_net_class()
+    return net_class is not None and isinstance(estimator, net_class)
+
+
 def contains_skorch_net(estimator):
     """Whether ``estimator`` is, or holds as a nested parameter, a skorch net.
 
@@ -160,14 +185,15 @@ def contains_skorch_net(estimator):
     Examples
     --------
     >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
     >>> from skcorr.utils.seeding import contains_skorch_net
-    >>> contains_skorch_net(LogisticRegression())
+    >>> contains_skorch_net(make_pipeline(StandardScaler(), LogisticRegression()))
     False
     """
-    net_class = _skorch_net_class()
-    if net_class is None:
+    if _skorch_net_class() is None:
         return False
-    return any(isinstance(obj, net_class) for obj in _nested_objects(estimator))
+    return any(is_skorch_net(obj) for obj in _nested_objects(estimator))
 
 
 @contextmanager

@@ -217,10 +217,11 @@ def test_report_out_problems_are_found_before_any_work(
 
 
 def _fake_errors_study(args, settings):
+    from skcorr.ensemble import ErrorStudy
+
     header = ["model", "a"]
-    return (
-        {"models": ["a"]}, _html.paragraph("fake"), {"errors_matrix": (header, [])}, []
-    )
+    result = ErrorStudy(models=["a"], findings=[], study="errors", settings={})
+    return result, _html.paragraph("fake"), {"errors_matrix": (header, [])}
 
 
 def test_report_replaces_an_earlier_report_only_when_complete(
@@ -694,7 +695,7 @@ def test_csv_options_do_not_apply_to_other_data(capsys, no_study, argv, message)
 def test_an_ambiguous_task_from_the_metrics_asks_for_task(
     predictions, monkeypatch, capsys
 ):
-    from skcorr.metrics import _errors as metric_errors
+    from skcorr.ensemble import _study
 
     def ambiguous(y_true, Y_pred, task="auto", min_models=1):
         raise ValueError(
@@ -702,7 +703,8 @@ def test_an_ambiguous_task_from_the_metrics_asks_for_task(
             "or task='regression'."
         )
 
-    monkeypatch.setattr(metric_errors, "compute_errors", ambiguous)
+    # the check run_error_study makes of the predictions it is given
+    monkeypatch.setattr(_study, "check_predictions", ambiguous)
     line = usage_error(["errors", "--dataset", str(predictions)], capsys)
     assert line == (
         f"skcorr errors: error: {predictions}: Cannot tell classification from "
@@ -712,16 +714,16 @@ def test_an_ambiguous_task_from_the_metrics_asks_for_task(
 
 
 def test_a_value_error_that_is_a_bug_still_shows_a_traceback(monkeypatch):
-    from skcorr.metrics import _errors as metric_errors
+    from skcorr.ensemble import _study
 
     def broken(*args, **kwargs):
         raise ValueError("a bug in skcorr")
 
-    monkeypatch.setattr(metric_errors, "compute_errors", broken)
+    monkeypatch.setattr(_study, "check_predictions", broken)
     monkeypatch.setattr(
-        _errors,
+        _study,
         "_fit_models",
-        lambda name, args: ([0, 1], [[0, 1], [1, 1]], ["a", "b"]),
+        lambda *args: ([0, 1], [[0, 1], [1, 1]], ["a", "b"]),
     )
     with pytest.raises(ValueError, match="a bug in skcorr"):
         main(["errors", "--dataset", "wine"])

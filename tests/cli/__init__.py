@@ -6,6 +6,7 @@ TINY_RUNS = {
     "spurious": ["spurious", "--patterns", "S3", "--n-examples", "0,5",
                  "--seeds", "1", "--models", "logistic"],
     "difficulty": ["difficulty", "--seeds", "4", "--epochs", "1",
-                   "--n-samples", "60", "--n-examples", "5"],
+                   "--n-samples", "60", "--n-examples", "5", "--scores",
+                   "loss,margin"],
     "reciprocity": ["reciprocity", "--max-epochs", "1", "--n-individuals", "5"],
 }

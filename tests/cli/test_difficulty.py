@@ -8,20 +8,8 @@ import pytest
 
 from skcorr.cli import main
 
-QUICK = ["difficulty", "--seeds", "4", "--epochs", "2", "--n-samples", "120"]
-
-
-def test_table_reports_consistency_runs_needed_and_fingerprints(capsys):
-    assert main([*QUICK, "--top", "3"]) == 0
-    printed = capsys.readouterr().out
-    for heading in (
-        "Consistency",
-        "Runs needed",
-        "First principal component share",
-        "Architecture fingerprints",
-        "Hardest examples",
-    ):
-        assert heading in printed
+QUICK = ["difficulty", "--seeds", "4", "--epochs", "2", "--n-samples", "120",
+         "--n-examples", "5", "--scores", "loss,margin,el2n"]
 
 
 def test_csv_lists_per_example_scores_under_dataset_rows(tmp_path, capsys):
@@ -50,19 +38,38 @@ def test_too_few_runs_exit_2(capsys):
     assert "at least 4" in capsys.readouterr().err
 
 
-def test_variants_fingerprint_every_score_alone_and_together(tmp_path, capsys):
+def test_variants_table_and_fingerprints_of_every_score(tmp_path, capsys):
     output = tmp_path / "study.json"
     assert main(["difficulty", "--architectures", "variants", "--seeds", "4",
-                 "--epochs", "1", "--n-samples", "120", "--output",
+                 "--epochs", "1", "--n-samples", "120", "--n-examples", "5",
+                 "--scores", "loss,margin", "--top", "3", "--output",
                  str(output)]) == 0
     printed = capsys.readouterr().out
+    # the table reports consistency, runs needed and fingerprints
+    for heading in (
+        "Consistency",
+        "Runs needed",
+        "First principal component share",
+        "Architecture fingerprints",
+        "Hardest examples",
+    ):
+        assert heading in printed
     assert "t_test_leave_one_out" in printed  # five architectures: three or more
     results = json.loads(output.read_text())
+    assert len(results["hardest"]["mean_loss"]) == 3  # --top 3
     assert results["architectures"] == "variants"
     assert set(results["consistency"]) == {"sgd", "adam", "low_lr", "wide", "deep"}
     assert results["chance"] == pytest.approx(1 / 5)
     scores = {row["score"] for row in results["fingerprint"]}
-    assert scores == {"all", *results["consistency"]["sgd"]}
+    assert scores == {"all", *results["consistency"]["sgd"]} == {
+        "all", "loss", "margin"}
+
+
+def test_unknown_score_exits_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["difficulty", "--scores", "loss,grit"])
+    assert exit_info.value.code == 2
+    assert "unknown score 'grit'" in capsys.readouterr().err
 
 
 def test_unknown_architectures_exit_2(capsys):

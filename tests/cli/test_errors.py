@@ -30,9 +30,12 @@ def test_corr_ml_release_prints_the_paper_matrix_and_writes_json(tmp_path, capsy
     )
 
 
-def test_digits_default_fits_five_models_and_reports_risk(tmp_path, capsys):
-    output = tmp_path / "digits.csv"
-    assert main(["errors", "--output", str(output), "--n-jobs", "2"]) == 0
+def test_bundled_data_fits_five_models_and_reports_risk(tmp_path, capsys):
+    # breast_cancer, smaller than the default digits
+    output = tmp_path / "breast_cancer.csv"
+    argv = ["errors", "--dataset", "breast_cancer", "--output", str(output),
+            "--n-jobs", "2"]
+    assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "Aggregated risk" in printed and "phik" in printed
     with output.open() as handle:
@@ -109,18 +112,31 @@ def test_python_dash_m_runs_the_same_command():
     assert "examples:" in help_text
 
 
-def test_backbone_scenario_shows_the_shared_extractor_effect(capsys):
-    assert main(["errors", "--scenario", "backbone", "--format", "json"]) == 0
+def test_scenario_prints_its_summary_and_matrix(capsys):
+    # The scenarios' effects (seeds, shared data, shared backbone) are tested
+    # on the library in tests/ensemble/test_scenarios.py; here the command's
+    # summary and matrix are those of run_scenario.
+    from skcorr.ensemble import run_scenario
+
+    argv = ["errors", "--scenario", "seeds", "--seeds", "2", "--format", "json"]
+    assert main(argv) == 0
     results = json.loads(capsys.readouterr().out)
-    assert results["scenario"] == "backbone"
-    rows = {
-        (row["extractor"], row["backbone"]): row["mean_correlation"]
-        for row in results["summary"]
-    }
-    shared = rows[("random projection", "shared (frozen)")]
-    independent = rows[("random projection", "independent")]
-    assert shared > independent + 0.1
-    assert len(results["models"]) == len(results["matrix"])
+    assert results["scenario"] == "seeds"
+    expected = run_scenario("seeds", n_seeds=2, random_state=0)
+    assert results["models"] == expected.model_names
+    assert [row["pairs"] for row in results["summary"]] == [
+        row["pairs"] for row in expected.summary]
+    np.testing.assert_allclose(results["matrix"], expected.matrix, atol=1e-12)
+
+
+def test_shared_data_scenario_measures_residuals(capsys):
+    # a regression scenario: Pearson of residuals, RMSE per model
+    argv = ["errors", "--scenario", "shared-data", "--seeds", "2", "--format",
+            "json"]
+    assert main(argv) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert results["task"] == "regression" and results["method"] == "pearson"
+    assert len(results["rmse"]) == len(results["models"]) == 10
 
 
 def test_scenario_needs_two_seeds(capsys):

@@ -19,7 +19,8 @@ def _images(page):
 
 def test_report_writes_page_json_and_csv(tmp_path, capsys):
     out = tmp_path / "report"
-    argv = ["report", "--quick", "--out", str(out), "--studies", "errors,reciprocity"]
+    argv = ["report", "--quick", "--out", str(out), "--studies", "errors,reciprocity",
+            "--dataset", "wine"]
     assert main(argv) == 0
     assert f"wrote {out / 'report.html'}" in capsys.readouterr().out
     page = (out / "report.html").read_text()
@@ -55,7 +56,8 @@ def test_a_failing_study_is_shown_and_sets_exit_code_1(tmp_path, monkeypatch, ca
 
 
 def test_quiet_prints_nothing(tmp_path, capsys):
-    argv = ["report", "--quick", "--quiet", "--out", str(tmp_path), "--studies"]
+    argv = ["report", "--quick", "--quiet", "--dataset", "wine", "--out",
+            str(tmp_path), "--studies"]
     assert main([*argv, "errors"]) == 0
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
@@ -158,34 +160,37 @@ def _small_results():
         for model in ("logistic", "mlp") for pattern in ("S3", "R3", "S1")
         for n in (0, 5, 20) for seed in (0, 1)
     ])
-    from skcorr.spurious import summarize_spurious_study
+    from skcorr.difficulty import DifficultyStudy
+    from skcorr.ensemble import ErrorStudy
+    from skcorr.influence import ReciprocityStudy
+    from skcorr.spurious import SpuriousStudy, summarize_spurious_study
 
-    spurious = {"target_class": 0, "runs": runs.to_dict(orient="records"),
-                "summary": summarize_spurious_study(runs).reset_index()
-                .to_dict(orient="records")}
+    errors = ErrorStudy(**errors)
+    spurious = SpuriousStudy(target_class=0, runs=runs,
+                             summary=summarize_spurious_study(runs).reset_index())
     rng = np.random.default_rng(0)
     scores = pd.DataFrame({"loss": np.r_[rng.normal(size=49), 40.0],
                            "margin": rng.normal(size=50)})
-    difficulty = {
+    difficulty = DifficultyStudy(**{
         "architectures": "sklearn", "runs_per_architecture": 4, "epochs": 2,
         "consistency": pd.DataFrame({"loss": [0.9, 0.8], "margin": [0.7, 0.6]},
                                     index=["x", "y"]),
-        "runs_needed": [{"architecture": "x", "n_runs": n, "median_rank_error": e}
-                        for n, e in ((1, 0.1), (2, 0.05))],
+        "runs_needed": pd.DataFrame(
+            [{"architecture": "x", "n_runs": n, "median_rank_error": e}
+             for n, e in ((1, 0.1), (2, 0.05))]),
         "mean_scores": {"x": scores, "y": scores},
-        "fingerprint": [{"score": "all", "n_examples": 10, "selection": s,
-                         "accuracy": a}
-                        for s, a in (("t_test", 1.0), ("random", 0.5),
-                                     ("aggregate", 0.75))],
+        "fingerprint": pd.DataFrame(
+            [{"score": "all", "n_examples": 10, "selection": s, "accuracy": a}
+             for s, a in (("t_test", 1.0), ("random", 0.5), ("aggregate", 0.75))]),
         "chance": 0.5,
-    }
+    })
     flows = pd.DataFrame({"inflow": [1.0, 2, 3, 4, 5], "outflow": [1.2, 2, 3, 4, 5]})
-    reciprocity = {
+    reciprocity = ReciprocityStudy(**{
         "dataset": "diabetes",
         "scores": pd.DataFrame({"spearman": [1.0], "pearson": [0.99], "gap": [0.97],
                                 "ratio": [1.0]}, index=["influence_shared"]),
         "flows": {"influence_shared": flows}, "top_setting": "influence_shared",
-    }
+    })
     return errors, spurious, difficulty, reciprocity
 
 
@@ -196,8 +201,7 @@ def test_page_states_findings_with_contents_legends_and_folded_tables():
     from skcorr.spurious import spurious_findings
 
     errors, spurious, difficulty, reciprocity = _small_results()
-    fingerprint = {**difficulty, "fingerprint": __import__("pandas").DataFrame(
-        difficulty["fingerprint"]), "n_runs": 4}
+    fingerprint = {**difficulty, "n_runs": 4}
     sections = [
         ("Errors", _report._errors_body(errors, "digits")),
         ("Spurious", _report._spurious_body(spurious)),
@@ -266,13 +270,13 @@ def test_spurious_figure_has_one_panel_per_model_and_distinct_series():
 def test_quick_settings_are_smaller_than_full_in_every_study():
     quick, full = _report.SETTINGS["quick"], _report.SETTINGS["full"]
     assert set(quick) == set(full) == set(_report.STUDIES)
-    assert quick["errors"]["model_size"] == "quick"
-    assert full["errors"]["model_size"] == "full"
+    assert quick["errors"]["quick"] is True
+    assert full["errors"]["quick"] is False
     for study, key in [("spurious", "patterns"), ("spurious", "n_examples"),
                        ("difficulty", "n_examples")]:
         assert set(quick[study][key]) < set(full[study][key]), (study, key)
-    for study, key in [("spurious", "seeds"), ("difficulty", "seeds"),
-                       ("difficulty", "epochs"), ("reciprocity", "max_epochs")]:
+    for study, key in [("spurious", "n_seeds"), ("difficulty", "n_runs"),
+                       ("difficulty", "n_epochs"), ("reciprocity", "max_epochs")]:
         assert quick[study][key] < full[study][key], (study, key)
     assert quick["difficulty"]["n_samples"] < 1797  # full: all of digits
 

@@ -4,7 +4,11 @@ import pytest
 torch = pytest.importorskip("torch")
 skorch = pytest.importorskip("skorch")
 
-from skcorr.difficulty import TrainingDynamics, record_dynamics  # noqa: E402
+from skcorr.difficulty import (  # noqa: E402
+    InputGradientVariance,
+    TrainingDynamics,
+    record_dynamics,
+)
 
 
 def _data():
@@ -119,3 +123,93 @@ def test_input_gradient_variance_is_vog_of_each_epoch():
     # std amplifies it to ~2 * 10 * few eps32 ~ 1e-5 at most (2e-6 to 5e-6
     # seen across CPU kernels, 4e-6 against float64 modules); rtol=1e-4.
     np.testing.assert_allclose(recorded.vog_, expected, rtol=1e-4)
+    assert net.history[:, "event_vog"] == [True] * 4
+
+
+def _binary_net(criterion, module, **kwargs):
+    torch.manual_seed(0)
+    return skorch.NeuralNetBinaryClassifier(
+        module, criterion=criterion, max_epochs=2, lr=0.1, batch_size=8,
+        train_split=None, verbose=0, **kwargs
+    )
+
+
+class _OneLogit(torch.nn.Module):
+    def __init__(self, then=None):
+        super().__init__()
+        self.linear = torch.nn.Linear(4, 1)
+        self.then = then
+
+    def forward(self, X):
+        out = self.linear(X)[:, 0]
+        return out if self.then is None else self.then(out)
+
+
+@pytest.mark.parametrize(
+    "make_net, y_dtype",
+    [
+        (lambda cb: _net(callbacks=[cb]), np.int64),  # CrossEntropyLoss: softmax
+        (lambda cb: _net(callbacks=[cb], predict_nonlinearity=None), np.int64),
+        (lambda cb: _net(callbacks=[cb], predict_nonlinearity=lambda out:
+                         torch.softmax(2 * out, -1)), np.int64),
+        # NeuralNetBinaryClassifier: BCEWithLogitsLoss, sigmoid then 2 columns
+        (lambda cb: _binary_net(torch.nn.BCEWithLogitsLoss, _OneLogit(),
+                                callbacks=[cb]), np.float32),
+        # BCELoss on probabilities: 2 columns
+        (lambda cb: _binary_net(torch.nn.BCELoss, _OneLogit(torch.sigmoid),
+                                callbacks=[cb]), np.float32),
+    ],
+    ids=["softmax", "identity", "callable", "bce_with_logits", "bce"],
+)
+def test_probabilities_are_the_nets_predict_proba(make_net, y_dtype):
+    """The module's outputs turned into probabilities by the net's predict
+    nonlinearity, without skorch's private API: the last record is the net's
+    own predict_proba (float32: see the bound above), and every recorded epoch
+    is marked in net.history, as skorch's Checkpoint marks event_cp."""
+    X, y = _data()
+    net = make_net(TrainingDynamics()).fit(X, y.astype(y_dtype))
+    recorded = dict(net.callbacks_)["TrainingDynamics"]
+    expected = net.predict_proba(X)
+    assert recorded.dynamics_.shape[::2] == (40, expected.shape[1])
+    np.testing.assert_allclose(recorded.dynamics_[:, -1], expected, rtol=1e-5)
+    assert recorded._nonlinearity is not False  # the fast path was taken
+    assert net.history[:, "event_dynamics"] == [True] * len(net.history)
+
+
+class _ScaledProba(skorch.NeuralNetClassifier):
+    """A net whose predict_proba does more than its predict nonlinearity."""
+
+    def predict_proba(self, X):
+        proba = super().predict_proba(X) ** 2
+        return proba / proba.sum(axis=1, keepdims=True)
+
+
+def test_a_predict_proba_that_does_more_is_used_as_it_is():
+    X, y = _data()
+    torch.manual_seed(0)
+    module = torch.nn.Sequential(torch.nn.Linear(4, 2))
+    net = _ScaledProba(module, criterion=torch.nn.CrossEntropyLoss, max_epochs=2,
+                       train_split=None, verbose=0,
+                       callbacks=[TrainingDynamics(every=2)]).fit(X, y)
+    recorded = dict(net.callbacks_)["TrainingDynamics"]
+    assert recorded._nonlinearity is False
+    np.testing.assert_array_equal(recorded.dynamics_[:, -1], net.predict_proba(X))
+    # every=2: only epoch 2 is recorded, and marked
+    assert recorded.epochs_ == [2] and "event_dynamics" not in net.history[0]
+    assert net.history[-1, "event_dynamics"] is True
+
+
+@pytest.mark.parametrize("make_callback", [TrainingDynamics, InputGradientVariance],
+                         ids=["dynamics", "vog"])
+def test_recording_a_shuffled_net_does_not_change_its_training(make_callback):
+    # Every DataLoader iterator draws a seed from torch's global generator:
+    # an unguarded recording pass would shift the next epoch's shuffle. The
+    # same computation with and without the callback: bit-identical weights.
+    X, y = _data()
+    shuffled = dict(iterator_train__shuffle=True)
+    recorded = _net(callbacks=[make_callback()], **shuffled).fit(X, y)
+    plain = _net(**shuffled).fit(X, y)
+    pairs = zip(recorded.module_.parameters(), plain.module_.parameters(),
+                strict=True)
+    for mine, theirs in pairs:
+        assert torch.equal(mine, theirs)

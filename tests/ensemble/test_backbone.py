@@ -17,7 +17,8 @@ from sklearn.model_selection import train_test_split  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from skcorr.ensemble._backbone import MLPBackbone, torch_backbone_available  # noqa: E402
+from skcorr.ensemble import MLPBackbone  # noqa: E402
+from skcorr.ensemble._backbone import torch_backbone_available  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="module")

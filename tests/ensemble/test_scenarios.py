@@ -14,7 +14,7 @@ from sklearn.utils import Bunch
 
 import skcorr.ensemble._scenarios as scenarios_module
 from skcorr.ensemble import SCENARIOS, run_scenario
-from skcorr.ensemble._backbone import torch_backbone_available
+from skcorr.utils.optional import torch_available as torch_backbone_available
 
 EXTRACTORS = ["pca", "random projection"] + (
     ["mlp"] if torch_backbone_available() else []

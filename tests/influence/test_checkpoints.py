@@ -15,6 +15,9 @@ def test_keeps_chosen_epochs_and_the_last_in_memory():
     for name, value in net.module_.state_dict().items():
         assert torch.equal(last[name], value.cpu())
     assert not torch.equal(keeper.load(0)["hidden.weight"], last["hidden.weight"])
+    # the kept epochs are marked in net.history, as skorch's Checkpoint does
+    marked = [row["epoch"] for row in net.history if row.get("event_tracin")]
+    assert marked == [2, 4, 5]
 
 
 def test_every_kth_epoch_and_on_disk(tmp_path):

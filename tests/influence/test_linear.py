@@ -2,7 +2,12 @@ import numpy as np
 import pytest
 from scipy.stats import pearsonr
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_wine,
+)
 from sklearn.linear_model import Lasso, LinearRegression, LogisticRegression, Ridge
 from sklearn.preprocessing import StandardScaler
 
@@ -141,6 +146,30 @@ def test_shared_set_influence_is_symmetric_unless_leverage_corrected():
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_logistic_hessian_against_finite_differences():
+    """The Hessian of scikit-learn's objective ``sum_i L_i + ||W||^2 / (2C)``
+    (the one that influence_removal steps with) against central differences of
+    its gradient; multinomial, 10 classes, 650 parameters."""
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:400] / 16, y[:400]
+    model = LogisticRegression(max_iter=500).fit(X, y)
+
+    def gradient(theta):
+        m = LogisticRegression(C=model.C)
+        m.classes_ = model.classes_
+        m.coef_, m.intercept_ = theta[:, :-1].copy(), theta[:, -1].copy()
+        data = LinearInfluence(m).loss_gradients(X, y).sum(axis=0)
+        penalty = np.hstack([theta[:, :-1], np.zeros((len(theta), 1))]) / model.C
+        return data + penalty.reshape(-1)
+
+    theta = np.hstack([model.coef_, model.intercept_[:, None]])
+    hessian = LinearInfluence(model).fit(X, y).hessian_
+    v = np.random.RandomState(0).normal(size=theta.shape) * 1e-5
+    fd = (gradient(theta + v) - gradient(theta - v)) / 2
+    # central differences of a smooth objective: O(|v|^3) ~ 1e-15, far below
+    np.testing.assert_allclose(fd, hessian @ v.ravel(), atol=1e-9)
+
+
 def test_errors_name_the_problem():
     X, y = _breast_cancer(60)
     with pytest.raises(TypeError, match="supports LinearRegression"):

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from skcorr.influence._study import make_ratings, run_reciprocity_study
+from skcorr.influence import run_reciprocity_study
+from skcorr.influence._study import make_ratings
 
 from ..datasets.movielens_files import write_u_data
 
@@ -116,3 +117,19 @@ def test_individuals_errors_name_the_problem():
         run_reciprocity_study("diabetes", individuals="height")
     with pytest.raises(ValueError, match="the individuals are the users"):
         run_reciprocity_study("ratings", individuals="rows")
+
+
+def test_tracin_auto_follows_torch(monkeypatch):
+    from skcorr.influence import ReciprocityStudy, _study
+
+    monkeypatch.setattr(_study, "torch_available", lambda: False)
+    plain = run_reciprocity_study("diabetes", tracin="auto", n_individuals=8)
+    assert isinstance(plain, ReciprocityStudy) and plain.study == "reciprocity"
+    assert list(plain["scores"].index) == [
+        "influence_shared", "influence_leverage", "influence_separate"]
+    assert "TracIn settings are left out" in plain["note"]
+    assert plain.settings["tracin"] == "auto"
+    # what tracin=False gives, the note aside
+    chosen = run_reciprocity_study("diabetes", tracin=False, n_individuals=8)
+    assert "note" not in chosen and chosen["scores"].equals(plain["scores"])
+    assert set(plain.to_dict()) >= {"scores", "flows", "findings", "settings"}

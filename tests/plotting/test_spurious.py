@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from skcorr.plotting import SpuriousCurveDisplay  # noqa: E402
-from skcorr.spurious._study import summarize_spurious_study  # noqa: E402
+from skcorr.spurious import summarize_spurious_study  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

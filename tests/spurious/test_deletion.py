@@ -9,7 +9,6 @@ from skcorr.spurious import (
     influence_removal,
     make_pattern,
 )
-from skcorr.spurious._deletion import _hessian, _logistic_parts
 
 
 @pytest.fixture(scope="module")
@@ -58,26 +57,6 @@ def test_unpenalised_and_no_intercept_variants(digits):
     np.testing.assert_allclose(
         result.estimator.coef_, result.retrained.coef_, atol=0.02 * moved
     )
-
-
-def test_hessian_against_finite_differences(digits):
-    X, y = digits
-    model = LogisticRegression(max_iter=500).fit(X, y)
-
-    def gradient(theta):
-        m = LogisticRegression()
-        m.classes_, m.fit_intercept, m.C = model.classes_, True, model.C
-        m.coef_, m.intercept_ = theta[:, :-1].copy(), theta[:, -1].copy()
-        th, Xt, res, _, reg, pen = _logistic_parts(m, X, y)
-        return (res.T @ Xt + reg * th * pen).reshape(-1)
-
-    theta, Xt, _, curvature, reg, pen = _logistic_parts(model, X, y)
-    H = _hessian(Xt, curvature, np.arange(len(X))) + np.diag(
-        np.tile(pen * reg, theta.shape[0])
-    )
-    v = np.random.RandomState(0).normal(size=theta.shape) * 1e-5
-    fd = (gradient(theta + v) - gradient(theta - v)) / 2
-    np.testing.assert_allclose(fd, H @ v.ravel(), atol=1e-9)
 
 
 def test_incremental_retraining_with_sgd_keeps_original(digits):

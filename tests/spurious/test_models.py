@@ -8,6 +8,7 @@ skorch = pytest.importorskip("skorch")
 
 from sklearn.datasets import load_digits  # noqa: E402
 
+from skcorr.influence import LinearInfluence  # noqa: E402
 from skcorr.spurious import (  # noqa: E402
     SpuriousCNN,
     SpuriousInjectionClassifier,
@@ -17,7 +18,6 @@ from skcorr.spurious import (  # noqa: E402
     make_pattern,
     spurious_score,
 )
-from skcorr.spurious._deletion import _hessian, _logistic_parts  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -121,10 +121,11 @@ def test_torch_influence_matches_the_numpy_formula(digits):
     lr = LogisticRegression(C=np.inf)
     lr.classes_, lr.coef_ = np.arange(10), linear.weight.detach().numpy().copy()
     lr.intercept_ = linear.bias.detach().numpy().copy()
-    theta, Xt, residual, curvature, _, _ = _logistic_parts(lr, X, y)
+    theta = np.hstack([lr.coef_, lr.intercept_[:, None]])
     remove, damping, n = np.array([2, 7, 11]), 0.01, len(X)
-    H = _hessian(Xt, curvature, np.arange(n)) / n + damping * np.eye(theta.size)
-    g = (residual[remove].T @ Xt[remove]).reshape(-1)
+    influence = LinearInfluence(lr).fit(X, y)  # C=inf: the loss's own Hessian
+    H = influence.hessian_ / n + damping * np.eye(theta.size)
+    g = influence.loss_gradients(X[remove], y[remove]).sum(axis=0)
     expected = theta + (np.linalg.solve(H, g) / ((1 - 3 / n) * n)).reshape(theta.shape)
     result = influence_removal(
         net, X, y, remove, solver="cg", damping=damping, max_iter=500, reference=False

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from skcorr.spurious._study import run_spurious_study, summarize_spurious_study
+from skcorr.spurious import SpuriousStudy, run_spurious_study, summarize_spurious_study
 
 pytest.importorskip("pandas")
 
 
 @pytest.fixture(scope="module")
-def results():
+def study():
     return run_spurious_study(
         patterns=("S1", "S3", "R3"),
         n_examples=(0, 5, 60),
@@ -17,6 +17,25 @@ def results():
         n_seeds=2,
         random_state=0,
     )
+
+
+@pytest.fixture(scope="module")
+def results(study):
+    return study.runs
+
+
+def test_result_has_the_shape_of_every_study(study):
+    assert isinstance(study, SpuriousStudy)
+    assert study.study == "spurious" and study.seeds == 2
+    assert study.settings["patterns"] == ["S1", "S3", "R3"]
+    # the summary is summarize_spurious_study of the runs, as a flat table
+    expected = summarize_spurious_study(study.runs).reset_index()
+    np.testing.assert_array_equal(study.summary["score"], expected["score"])
+    assert len(study.summary) == 3 * 3  # pattern x n
+    assert set(study.tables) == {"summary", "runs"}
+    plain = study.to_dict()
+    assert len(plain["runs"]) == len(study.runs) == 3 * 3 * 2
+    assert plain["findings"][0]["text"] == study.findings[0].text
 
 
 def test_score_near_zero_at_zero_and_rising_with_n(results):
@@ -45,7 +64,7 @@ def test_same_random_state_same_results_whatever_n_jobs(results):
         random_state=0,
         n_jobs=2,
     )
-    np.testing.assert_array_equal(again.score, results.score)
+    np.testing.assert_array_equal(again.runs.score, results.score)
 
 
 def test_bad_arguments():
