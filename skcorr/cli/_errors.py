@@ -222,6 +222,24 @@ def render_table(results):
         )
     )
     lines.append(f"mean over pairs: {results['mean_correlation']:.3f}")
+    uncertainty = results.get("uncertainty")
+    if uncertainty is not None:
+        lines.append(
+            f"{100 * uncertainty['confidence_level']:g}% bootstrap interval of the "
+            f"mean: {uncertainty['score_low']:.3f} to {uncertainty['score_high']:.3f} "
+            f"({uncertainty['n_resamples']} resamples); per pair:"
+        )
+        pairs = [
+            [results["models"][i], results["models"][j],
+             results["matrix"][i][j], uncertainty["low"][i][j],
+             uncertainty["high"][i][j],
+             *([uncertainty["zscore"][i][j]] if "zscore" in uncertainty else [])]
+            for i in range(len(results["models"]))
+            for j in range(i + 1, len(results["models"]))
+        ]
+        header = ["model", "other model", results["method"], "low", "high",
+                  *(["Z (phik)"] if "zscore" in uncertainty else [])]
+        lines.append(format_table(pairs, header))
     risk = results.get("aggregated_risk")
     if risk is not None:
         header, rows = risk_table(risk)

@@ -17,6 +17,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..utils.fixes import Interval, StrOptions
+from ..utils.seeding import draw_seed
 
 P_VALUE_OFFSET = 1e-15
 
@@ -269,7 +270,7 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
             from sklearn.model_selection import StratifiedKFold
 
             splitter = StratifiedKFold(n_splits, shuffle=True,
-                                       random_state=rng.randint(2**31 - 1))
+                                       random_state=draw_seed(rng))
             self.classifier_ = LogisticRegressionCV(
                 Cs=self.Cs, cv=splitter, scoring="accuracy", max_iter=1000,
                 solver="newton-cg",
@@ -322,7 +323,7 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
     def _fit_kmeans(self, features, y_index, rng):
         n_classes = self.classes_.size  # each class has a run: n_runs >= k
         self.classifier_ = KMeans(
-            n_clusters=n_classes, n_init=10, random_state=rng.randint(2**31 - 1)
+            n_clusters=n_classes, n_init=10, random_state=draw_seed(rng)
         ).fit(features)
         agreement = np.zeros((n_classes, n_classes))
         np.add.at(agreement, (self.classifier_.labels_, y_index), 1)

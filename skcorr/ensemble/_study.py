@@ -22,10 +22,14 @@ from ..metrics import (
     METHODS,
     aggregated_risk,
     correlation_from_errors,
+    error_correlation_interval,
     error_correlation_significance,
     error_findings,
     error_indicators,
+    phik_significance,
     residuals,
+    samples_for_half_width,
+    systemic_failure_from_failures,
 )
 from ..utils.fixes import Interval, InvalidParameterError, StrOptions, validate_params
 from ..utils.parameters import (
@@ -74,9 +78,21 @@ class ErrorStudy(StudyResult):
     (regression), ``aggregated_risk`` (dict of ``k``, ``observed``,
     ``independent``, ``ratio``; absent for regression without a tolerance),
     ``significance`` (:func:`~skcorr.metrics.error_correlation_significance`)
-    and ``significance_warnings``; for a scenario ``scenario`` and
-    ``summary`` (list of dict); and ``study``, ``settings``, ``findings``,
-    ``seconds`` as every :class:`~skcorr.utils.results.StudyResult`.
+    and ``significance_warnings``; ``uncertainty``: 95% bootstrap intervals
+    of every pair's ``method`` (``low``, ``high``, ``standard_error``,
+    :func:`~skcorr.metrics.error_correlation_interval`), of the mean over
+    pairs (``score_low``, ``score_high``) and the test samples an interval
+    of half-width 0.05 on that mean needs (``samples_for_half_width``,
+    :func:`~skcorr.metrics.samples_for_half_width`), ``n_resamples``, and for
+    phi_K phik's significance Z-scores (``zscore``,
+    :func:`~skcorr.metrics.phik_significance`); ``systemic_failure`` (when
+    failures are defined: classification, or a ``tolerance``): how many
+    models fail on each sample against the Poisson-binomial baseline of
+    independent failures, with homogenization and dispersion
+    (:func:`~skcorr.metrics.systemic_failure_from_failures`); for a
+    scenario ``scenario`` and ``summary`` (list of dict); and ``study``,
+    ``settings``, ``findings``, ``seconds`` as every
+    :class:`~skcorr.utils.results.StudyResult`.
     """
 
     @property
@@ -218,6 +234,51 @@ def _significance(errors, task):
             test="analytic", task=task,
         )
     return significance, [str(warning.message) for warning in caught]
+
+
+# Bootstrap resamples of the study's intervals: 999 (phik's and scipy's
+# custom), 199 for the quick study.
+N_RESAMPLES = {False: 999, True: 199}
+TARGET_HALF_WIDTH = 0.05
+
+
+def _uncertainty(errors, task, method, quick, random_state):
+    """Bootstrap intervals of each pair and of the mean over pairs, the test
+    samples a half-width of 0.05 needs, and phi_K's Z-scores."""
+    y_zero, Y = _as_predictions(errors, task)
+    n_resamples = N_RESAMPLES[bool(quick)]
+    options = dict(method=method, n_resamples=n_resamples, task=task,
+                   random_state=random_state)
+    with warnings.catch_warnings():
+        # pairs undefined in some resamples are said in the matrix (NaN)
+        warnings.simplefilter("ignore", UndefinedCorrelationWarning)
+        pairs = error_correlation_interval(y_zero, Y, **options)
+        plan = samples_for_half_width(y_zero, Y, half_width=TARGET_HALF_WIDTH,
+                                      aggregate="mean", **options)
+    uncertainty = {
+        "interval": pairs.interval, "confidence_level": pairs.confidence_level,
+        "n_resamples": n_resamples,
+        "low": np.asarray(pairs.low, dtype=float),
+        "high": np.asarray(pairs.high, dtype=float),
+        "standard_error": np.asarray(pairs.standard_error, dtype=float),
+        "score_low": float(plan.intervals.low),
+        "score_high": float(plan.intervals.high),
+        "target_half_width": TARGET_HALF_WIDTH,
+        "samples_for_half_width": float(plan.n_samples_needed),
+        "n_samples": int(errors.shape[0]),
+    }
+    if method == "phik":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UndefinedCorrelationWarning)
+            # phik's hybrid method fits a mixture from 5 samples on; below
+            # that only its asymptotic Z-scores are defined
+            z = phik_significance(
+                y_zero, Y, task=task, random_state=random_state,
+                significance_method="hybrid" if len(Y) >= 5 else "asymptotic",
+            )
+        uncertainty["zscore"] = np.asarray(z.zscore, dtype=float)
+        uncertainty["significance_method"] = z.significance_method
+    return uncertainty
 
 
 def _aggregated_risk(errors, task, tolerance):
@@ -443,6 +504,16 @@ def run_error_study(dataset="digits", *, scenario=None, method="auto", task="aut
     if risk is not None:
         result.aggregated_risk = risk
     result.significance, result.significance_warnings = _significance(errors, task)
+    result.uncertainty = _uncertainty(errors, task, method, quick, random_state)
+    if task == "classification" or tolerance is not None:
+        failures = errors if task == "classification" else np.abs(errors) > tolerance
+        systemic = systemic_failure_from_failures(np.asarray(failures, dtype=np.uint8))
+        result.systemic_failure = {
+            key: systemic[key] for key in (
+                "n_failing", "observed", "independent", "systemic_failure_rate",
+                "expected_systemic_failure_rate", "consistent_success_rate",
+                "expected_consistent_success_rate", "homogenization", "dispersion")
+        }
     result.findings = error_findings(result)
     result.seconds = time.perf_counter() - start
     result.study, result.settings = "errors", settings

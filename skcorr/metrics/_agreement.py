@@ -146,8 +146,8 @@ n_models, n_classes)
     >>> result.class_chance[0, 1].round(3)
     np.float64(0.333)
 
-Models 0 and 1 agree on 2 of their 3 joint errors, above the chance of two
-random wrong labels (1/2) and the class-conditional chance (1/3).
+    Models 0 and 1 agree on 2 of their 3 joint errors, above the chance of two
+    random wrong labels (1/2) and the class-conditional chance (1/3).
     """
     check_same_index(y_true=y_true, Y_pred=Y_pred, sample_weight=sample_weight)
     y_index, proba, model_names = member_proba(y_true, Y_pred, labels)

@@ -23,13 +23,17 @@ def error_findings(results):
         of samples on which at least k models fail, observed and if the
         models failed independently) and ``significance`` (the result of
         :func:`error_correlation_significance`, whose ``pvalue`` matrix
-        says which pairs are significantly correlated).
+        says which pairs are significantly correlated) and ``uncertainty``
+        (``score_low``, ``score_high``, ``confidence_level``,
+        ``n_resamples``, ``samples_for_half_width``, ``target_half_width``,
+        ``n_samples``: the bootstrap interval of the mean and the test
+        samples an interval of that half-width needs).
 
     Returns
     -------
     findings : list of :class:`~skcorr.utils.findings.Finding`
-        The joint-failure finding (with an aggregated risk), then the
-        correlation finding.
+        The joint-failure finding (with an aggregated risk), the
+        correlation finding and, with ``uncertainty``, the samples finding.
 
     Raises
     ------
@@ -86,6 +90,13 @@ def error_findings(results):
                 "largest": float(defined.max()) if defined.size else None}
     text = (f"The mean {method} error correlation over the {n_pairs} pair(s) is "
             f"{format_number(mean)}")
+    uncertainty = results.get("uncertainty")
+    if uncertainty is not None:
+        low, high = uncertainty["score_low"], uncertainty["score_high"]
+        level = format_number(100 * uncertainty["confidence_level"])
+        text += (f" ({level}% bootstrap interval {format_number(low)} to "
+                 f"{format_number(high)}, {uncertainty['n_resamples']} resamples)")
+        evidence.update(interval_low=low, interval_high=high)
     significance = results.get("significance")
     if significance is None:
         text += " (no p-values computed)."
@@ -102,4 +113,19 @@ def error_findings(results):
             text += (f"; no pair is significantly correlated (all p >= "
                      f"{ALPHA}).")
     findings.append(Finding("errors", text, holds, evidence))
+    if uncertainty is not None:
+        needed = uncertainty["samples_for_half_width"]
+        width = format_number(uncertainty["target_half_width"])
+        enough = uncertainty.get("n_samples") is None or (
+            needed <= uncertainty["n_samples"])
+        text = (f"An interval of +/-{width} on that mean needs about "
+                f"{format_number(needed)} test samples")
+        if uncertainty.get("n_samples") is not None:
+            text += f" (this test set has {uncertainty['n_samples']})"
+        findings.append(Finding(
+            "errors", text + ".", bool(enough),
+            {"samples_for_half_width": needed,
+             "target_half_width": uncertainty["target_half_width"],
+             "n_samples": uncertainty.get("n_samples")},
+        ))
     return findings

@@ -63,6 +63,15 @@ def _report(original, updated, X, y, keep, scoring, reference, random_state):
     """Scores before / after, and the model retrained from scratch."""
     result = Bunch(estimator=updated, removed=np.flatnonzero(~keep))
     retrained = None
+    if reference and scoring is not None:
+        target = scoring[2]["target_class"]
+        if not np.any(np.asarray(y)[keep] == target):
+            raise ValueError(
+                f"remove takes every training row of target_class={target!r}: a "
+                "model retrained from scratch on the rest cannot predict it, so its "
+                "spurious score is undefined. Keep some of its rows, or pass "
+                "reference=False."
+            )
     if reference:
         retrained = clone(original)
         if random_state is not None:
@@ -220,6 +229,10 @@ def incremental_retraining(
         if not getattr(estimator, "initialized_", False):
             raise ValueError("The skorch net is not fitted: fit it first.")
         n_epochs = epochs if epochs is not None else estimator.max_epochs
+        if getattr(updated, "classes", None) is None and hasattr(updated, "classes_"):
+            # skorch infers the classes from each call's y: removing every row
+            # of a class would drop it from the retrained net's classes_
+            updated.classes = list(estimator.classes_)
         with reraise_interrupt():
             updated.partial_fit(X[keep], y[keep], epochs=n_epochs)
     else:

@@ -8,11 +8,11 @@ Neural Networks", arXiv:2202.05189.
 import numbers
 
 import numpy as np
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
 from ..utils.fixes import InvalidParameterError
 from ..utils.parameters import check_random_seed, is_bool
+from ..utils.seeding import draw_seed
 from ._validation import check_data_in_range, check_value_range
 
 #: Names of the patterns of the study, in the order of the paper.
@@ -358,7 +358,7 @@ def _seed_of(random_state):
     """An int seed: the int itself, else one drawn from the RNG."""
     if isinstance(random_state, numbers.Integral):
         return int(random_state)
-    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+    return draw_seed(random_state)
 
 
 def _noise(image_shape, layout, seed):

@@ -26,7 +26,8 @@ def test_report_writes_page_json_and_csv(tmp_path, capsys):
     page = (out / "report.html").read_text()
     assert "Do my models fail together?" in page and "Who gives and who gets?" in page
     assert "How hard is each example?" not in page  # not asked for
-    assert len(_images(page)) == 3  # heatmap, risk curve, flows
+    assert len(_images(page)) == 4  # heatmap, systemic failure, risk curve, flows
+    assert "Z (phik)" in page and "95% high (bootstrap)" in page
     assert "scikit-learn" in page and "Settings and versions" in page
     assert "http" not in page.replace("https://", "").split("<style>")[0]
     results = json.loads((out / "results.json").read_text())
@@ -94,7 +95,8 @@ def test_full_quick_report_renders_in_headless_chromium(tmp_path):
     out = tmp_path / "report"
     assert main(["report", "--quick", "--quiet", "--out", str(out)]) == 0
     page = (out / "report.html").read_text()
-    assert len(_images(page)) == 5  # heatmap, risk, spurious, difficulty, flows
+    # heatmap, systemic failure, risk, spurious, difficulty, flows
+    assert len(_images(page)) == 6
     uri = (out / "report.html").as_uri()
     dom = subprocess.run(
         [*_chromium(browser, tmp_path / "profile"), "--dump-dom", uri],
@@ -113,7 +115,7 @@ def test_full_quick_report_renders_in_headless_chromium(tmp_path):
         "Settings and versions",
     ):
         assert f">{heading}</h2>" in dom, heading
-    assert dom.count("<img") == 5
+    assert dom.count("<img") == 6  # heatmap, systemic, risk, spurious, difficulty, flow
     findings = re.search(r'<section id="findings">(.*?)</section>', dom).group(1)
     assert findings.count("<li") >= 4  # at least one finding per study
     assert "p-value" in dom and "<details>" in dom and 'class="legend"' in dom
@@ -244,7 +246,9 @@ def test_page_states_findings_with_contents_legends_and_folded_tables():
     # one formatter: no 6.86e-04 beside 0.000
     assert "e-0" not in re.sub(r"<img[^>]*>", "", page)
     assert ">0.000<" not in page
-    assert len(_images(page)) == 5  # heatmap, risk, spurious, difficulty, flows
+    # results given without a systemic failure: heatmap, risk, spurious,
+    # difficulty, flows
+    assert len(_images(page)) == 5
 
 
 def test_difficulty_violin_leaves_outliers_out_and_says_so():

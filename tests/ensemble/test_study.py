@@ -19,8 +19,11 @@ from skcorr.ensemble import (
 from skcorr.metrics import (
     aggregated_risk,
     correlation_score,
+    error_correlation_interval,
     error_correlation_significance,
     pairwise_error_correlation,
+    phik_significance,
+    samples_for_half_width,
 )
 from skcorr.utils.fixes import InvalidParameterError
 
@@ -54,6 +57,29 @@ def test_given_predictions_give_the_public_metrics():
     np.testing.assert_array_equal(study.error_rate,
                                   (Y_pred.to_numpy() != y[:, None]).mean(axis=0))
     assert "All 4 models fail together" in study.findings[0].text
+
+
+def test_uncertainty_is_the_public_interval_and_significance_metrics():
+    y, Y_pred = _labels()
+    study = run_error_study((y, Y_pred), quick=True, random_state=3)
+    u = study.uncertainty
+    # the same computation as the public metrics on the same data: bit-identical
+    options = dict(method="phik", n_resamples=199, random_state=3)
+    pairs = error_correlation_interval(y, Y_pred, **options)
+    np.testing.assert_array_equal(u["low"], pairs.low)
+    np.testing.assert_array_equal(u["high"], pairs.high)
+    plan = samples_for_half_width(y, Y_pred, half_width=0.05, aggregate="mean",
+                                  **options)
+    assert (u["score_low"], u["score_high"]) == (plan.intervals.low,
+                                                 plan.intervals.high)
+    assert u["samples_for_half_width"] == plan.n_samples_needed
+    np.testing.assert_array_equal(
+        u["zscore"], phik_significance(y, Y_pred, random_state=3).zscore)
+    assert u["n_resamples"] == 199 and u["n_samples"] == len(y)
+    # stated in the findings and carried by the JSON
+    text = " ".join(finding.text for finding in study.findings)
+    assert "95% bootstrap interval" in text and "needs about" in text
+    assert json.loads(json.dumps(study.to_dict()))["uncertainty"]["n_resamples"] == 199
 
 
 def test_regressors_fail_beyond_the_tolerance():
@@ -123,7 +149,7 @@ def test_result_is_plain_json_with_tables():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"dataset": "mnist"}, "unknown dataset 'mnist'"),
+        ({"dataset": "cifar10"}, "unknown dataset 'cifar10'"),
         ({"dataset": "corr_ml:imagenet"}, "unknown Corr_ML release"),
         ({"dataset": "wine", "task": "regression"}, "task of dataset='wine'"),
         ({"dataset": "wine", "scenario": "seeds"}, "chooses its own data"),

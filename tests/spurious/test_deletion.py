@@ -110,3 +110,31 @@ def test_bad_inputs(digits):
         from sklearn.neighbors import KNeighborsClassifier
 
         influence_removal(KNeighborsClassifier().fit(X, y), X, y, [1])
+
+
+def test_removing_every_row_of_the_target_class(digits):
+    X, y = digits
+    X_eval, y_eval = X[:200], y[:200]
+    pattern = make_pattern("S3", (8, 8), value_range=(0, 16))
+    model = SGDClassifier(loss="log_loss", random_state=0).fit(X, y)
+    every_nine = np.flatnonzero(y == 9)
+    # the model retrained from scratch cannot predict class 9: refused, named
+    with pytest.raises(ValueError, match="every training row of target_class=9"):
+        incremental_retraining(model, X, y, remove=every_nine, X_eval=X_eval,
+                               y_eval=y_eval, pattern=pattern, target_class=9,
+                               epochs=1)
+    torch = pytest.importorskip("torch")
+    skorch = pytest.importorskip("skorch")
+    torch.manual_seed(0)
+    net = skorch.NeuralNetClassifier(
+        torch.nn.Linear(64, 10), criterion=torch.nn.CrossEntropyLoss, max_epochs=1,
+        lr=0.01, train_split=None, verbose=0,
+    ).fit(X.astype(np.float32), y.astype(np.int64))
+    result = incremental_retraining(
+        net, X.astype(np.float32), y.astype(np.int64), remove=every_nine,
+        X_eval=X_eval.astype(np.float32), y_eval=y_eval, pattern=pattern,
+        target_class=9, epochs=1, reference=False,
+    )
+    # skorch re-infers classes from each call's y; the retrained net keeps all 10
+    np.testing.assert_array_equal(result.estimator.classes_, np.arange(10))
+    assert np.isfinite(result.score_after)

@@ -68,8 +68,9 @@ def test_same_random_state_same_results_whatever_n_jobs(results):
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="Unknown dataset"):
-        run_spurious_study("mnist")
+    with pytest.raises(ValueError, match=r"Unknown dataset 'cifar10'; use one of "
+                       r"\['digits', 'mnist'\]"):
+        run_spurious_study("cifar10")
     with pytest.raises(ValueError, match="training split has only"):
         run_spurious_study(n_examples=(0, 1000), models=("logistic",), n_seeds=1)
     with pytest.raises(ValueError, match="Unknown model"):
