@@ -25,6 +25,7 @@ from sklearn.utils import Bunch
 
 from ..utils.fixes import validate_params
 from ._blocks import BLOCK_SIZE_CONSTRAINT, score_blocks
+from ._docs import shared_doc
 from ._pointwise import (
     _accuracy,
     _confidence,
@@ -67,6 +68,7 @@ def _iteration_learned(acc):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("dynamics", labels=True)
 def area_under_margin(y, dynamics, *, block_size=None):
     """Negated area under the margin (higher = harder).
 
@@ -79,14 +81,7 @@ def area_under_margin(y, dynamics, *, block_size=None):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``dynamics`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
-        many samples as hold 2**16 values (512 KiB in float64). The scores do
-        not depend on it.
+    <block_size>
 
     Returns
     -------
@@ -94,13 +89,7 @@ def area_under_margin(y, dynamics, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``dynamics`` is not of shape (n_samples, n_epochs,
-        n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     References
     ----------
@@ -122,6 +111,7 @@ def _area_under_margin(y, dynamics):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("dynamics", labels=True)
 def forgetting_events(y, dynamics, *, block_size=None):
     """Number of forgetting events (higher = harder).
 
@@ -135,14 +125,7 @@ def forgetting_events(y, dynamics, *, block_size=None):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``dynamics`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
-        many samples as hold 2**16 values (512 KiB in float64). The scores do
-        not depend on it.
+    <block_size>
 
     Returns
     -------
@@ -150,13 +133,7 @@ def forgetting_events(y, dynamics, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``dynamics`` is not of shape (n_samples, n_epochs,
-        n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     Examples
     --------
@@ -173,6 +150,7 @@ def _forgetting_events(y, dynamics):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("dynamics", labels=True)
 def first_learned(y, dynamics, *, block_size=None):
     """Epoch at which an example is first classified correctly (higher = harder).
 
@@ -184,14 +162,7 @@ def first_learned(y, dynamics, *, block_size=None):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``dynamics`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
-        many samples as hold 2**16 values (512 KiB in float64). The scores do
-        not depend on it.
+    <block_size>
 
     Returns
     -------
@@ -200,13 +171,7 @@ def first_learned(y, dynamics, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``dynamics`` is not of shape (n_samples, n_epochs,
-        n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     Examples
     --------
@@ -223,6 +188,7 @@ def _first_learned_epoch(y, dynamics):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("dynamics", labels=True)
 def iteration_learned(y, dynamics, *, block_size=None):
     """Epoch after which an example stays correct (higher = harder).
 
@@ -237,14 +203,7 @@ def iteration_learned(y, dynamics, *, block_size=None):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``dynamics`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
-        many samples as hold 2**16 values (512 KiB in float64). The scores do
-        not depend on it.
+    <block_size>
 
     Returns
     -------
@@ -253,13 +212,7 @@ def iteration_learned(y, dynamics, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``dynamics`` is not of shape (n_samples, n_epochs,
-        n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     References
     ----------
@@ -281,6 +234,7 @@ def _iteration_learned_epoch(y, dynamics):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("dynamics", labels=True)
 def unforgettable(y, dynamics, *, block_size=None):
     """Negated unforgettable indicator (higher = harder).
 
@@ -294,14 +248,7 @@ def unforgettable(y, dynamics, *, block_size=None):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``dynamics`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
-        many samples as hold 2**16 values (512 KiB in float64). The scores do
-        not depend on it.
+    <block_size>
 
     Returns
     -------
@@ -310,13 +257,7 @@ def unforgettable(y, dynamics, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``dynamics`` is not of shape (n_samples, n_epochs,
-        n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     Examples
     --------
@@ -335,6 +276,7 @@ def _unforgettable(y, dynamics):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("dynamics", labels=True)
 def cartography(y, dynamics, *, block_size=None):
     """Dataset cartography coordinates (Swayamdipta et al., 2020).
 
@@ -349,14 +291,7 @@ def cartography(y, dynamics, *, block_size=None):
         Class indices into the last axis of ``dynamics``.
     dynamics : array-like of shape (n_samples, n_epochs, n_classes)
         Probabilities at each recorded epoch.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``dynamics`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``dynamics``. None: as
-        many samples as hold 2**16 values (512 KiB in float64). The scores do
-        not depend on it.
+    <block_size>
 
     Returns
     -------
@@ -366,13 +301,7 @@ def cartography(y, dynamics, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``dynamics`` is not of shape (n_samples, n_epochs,
-        n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     References
     ----------

@@ -20,6 +20,7 @@ from scipy.special import entr
 
 from ..utils.fixes import validate_params
 from ._blocks import BLOCK_SIZE_CONSTRAINT, score_blocks
+from ._docs import shared_doc
 from ._validation import take_label
 
 _PARAMS = {"y": ["array-like"], "proba": ["array-like"],
@@ -28,6 +29,7 @@ _PROBA_PARAMS = {"proba": ["array-like"], "block_size": BLOCK_SIZE_CONSTRAINT}
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("proba", labels=True)
 def loss(y, proba, *, block_size=None):
     """Cross-entropy loss of each example (higher = harder).
 
@@ -41,14 +43,7 @@ def loss(y, proba, *, block_size=None):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities (one checkpoint, or training dynamics).
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``proba`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
-        samples as hold 2**16 values (512 KiB in float64). The scores do not
-        depend on it.
+    <block_size>
 
     Returns
     -------
@@ -56,13 +51,7 @@ def loss(y, proba, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``proba`` is not of shape (n_samples, n_classes) or
-        (n_samples, n_epochs, n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     Examples
     --------
@@ -79,6 +68,7 @@ def _loss(y, proba):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("proba", labels=True)
 def accuracy(y, proba, *, block_size=None):
     """Negated 0/1 accuracy of each example (higher = harder).
 
@@ -92,14 +82,7 @@ def accuracy(y, proba, *, block_size=None):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``proba`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
-        samples as hold 2**16 values (512 KiB in float64). The scores do not
-        depend on it.
+    <block_size>
 
     Returns
     -------
@@ -108,13 +91,7 @@ def accuracy(y, proba, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``proba`` is not of shape (n_samples, n_classes) or
-        (n_samples, n_epochs, n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     Examples
     --------
@@ -136,6 +113,7 @@ def correct(y, proba):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("proba", labels=True)
 def confidence(y, proba, *, block_size=None):
     """Negated confidence in the true class (higher = harder): ``-p_y``.
 
@@ -146,14 +124,7 @@ def confidence(y, proba, *, block_size=None):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``proba`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
-        samples as hold 2**16 values (512 KiB in float64). The scores do not
-        depend on it.
+    <block_size>
 
     Returns
     -------
@@ -161,13 +132,7 @@ def confidence(y, proba, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``proba`` is not of shape (n_samples, n_classes) or
-        (n_samples, n_epochs, n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     Examples
     --------
@@ -183,6 +148,7 @@ def _confidence(y, proba):
 
 
 @validate_params(_PROBA_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("proba", labels=False)
 def max_confidence(proba, *, block_size=None):
     """Negated largest probability (higher = harder): ``-max_c p_c``.
 
@@ -193,14 +159,7 @@ def max_confidence(proba, *, block_size=None):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``proba`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
-        samples as hold 2**16 values (512 KiB in float64). The scores do not
-        depend on it.
+    <block_size>
 
     Returns
     -------
@@ -208,11 +167,7 @@ def max_confidence(proba, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``proba`` is not of shape (n_samples, n_classes) or (n_samples,
-        n_epochs, n_classes), not numeric, holds NaN or inf, values outside
-        [0, 1] (logits: apply a softmax) or rows that do not sum to 1 beyond
-        float32 rounding (``16 (n_classes + 2) eps``).
+    <raises>
 
     Examples
     --------
@@ -228,6 +183,7 @@ def _max_confidence(proba):
 
 
 @validate_params(_PROBA_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("proba", labels=False)
 def entropy(proba, *, block_size=None):
     """Shannon entropy of the prediction (higher = harder): ``-sum p log p``.
 
@@ -239,14 +195,7 @@ def entropy(proba, *, block_size=None):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``proba`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
-        samples as hold 2**16 values (512 KiB in float64). The scores do not
-        depend on it.
+    <block_size>
 
     Returns
     -------
@@ -254,11 +203,7 @@ def entropy(proba, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``proba`` is not of shape (n_samples, n_classes) or (n_samples,
-        n_epochs, n_classes), not numeric, holds NaN or inf, values outside
-        [0, 1] (logits: apply a softmax) or rows that do not sum to 1 beyond
-        float32 rounding (``16 (n_classes + 2) eps``).
+    <raises>
 
     Examples
     --------
@@ -284,6 +229,7 @@ def _margin(y, proba):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("proba", labels=True)
 def margin(y, proba, *, block_size=None):
     """Negated margin (higher = harder): ``-(p_y - max_{c != y} p_c)``.
 
@@ -297,14 +243,7 @@ def margin(y, proba, *, block_size=None):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``proba`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
-        samples as hold 2**16 values (512 KiB in float64). The scores do not
-        depend on it.
+    <block_size>
 
     Returns
     -------
@@ -313,13 +252,7 @@ def margin(y, proba, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``proba`` is not of shape (n_samples, n_classes) or
-        (n_samples, n_epochs, n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     References
     ----------
@@ -340,6 +273,7 @@ def _negated_margin(y, proba):
 
 
 @validate_params(_PARAMS, prefer_skip_nested_validation=True)
+@shared_doc("proba", labels=True)
 def el2n(y, proba, *, block_size=None):
     """EL2N: L2 norm of the error vector (higher = harder).
 
@@ -353,14 +287,7 @@ def el2n(y, proba, *, block_size=None):
     proba : array-like of shape (n_samples, n_classes) or \
             (n_samples, n_epochs, n_classes)
         Predicted probabilities.
-    block_size : int, default=None
-        Samples read, checked and scored at once: ``proba`` (a
-        :class:`numpy.memmap` stays on disk) is read in blocks of
-        ``block_size`` samples, each converted to float64, so that memory
-        beyond the result is a few blocks of ``block_size * n_epochs *
-        n_classes * 8`` bytes, whatever the size of ``proba``. None: as many
-        samples as hold 2**16 values (512 KiB in float64). The scores do not
-        depend on it.
+    <block_size>
 
     Returns
     -------
@@ -369,13 +296,7 @@ def el2n(y, proba, *, block_size=None):
 
     Raises
     ------
-    ValueError
-        If ``proba`` is not of shape (n_samples, n_classes) or
-        (n_samples, n_epochs, n_classes), not numeric, holds NaN or inf,
-        values outside [0, 1] (logits: apply a softmax) or rows that do not
-        sum to 1 beyond float32 rounding (``16 (n_classes + 2) eps``); if
-        ``y`` holds missing labels, labels that are not integer class
-        indices, or indices outside the columns.
+    <raises>
 
     References
     ----------
