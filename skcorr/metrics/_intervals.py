@@ -43,9 +43,9 @@ from ._pairwise import (
     BINARY_METHODS,
     METHODS,
     RATE_METHODS,
+    binary_measure_from_rates,
     pairwise_correlation_of_errors,
 )
-from ._phik import phik_from_moments
 from ._score import AGGREGATES, aggregate_pairs
 
 INTERVALS = ("percentile", "basic")
@@ -113,35 +113,12 @@ def _exactly_constant(values, counts, candidates):
 
 
 def _binary_from_moments(rates, both_wrong, rows, cols, method, n_samples):
-    """The binary measures of each pair from its rates, as ``_binary_measure``."""
-    row_rate, col_rate = rates[:, rows], rates[:, cols]
-    if method == "double_fault":
-        return both_wrong
-    if method == "disagreement":
-        return row_rate + col_rate - 2.0 * both_wrong
-    joint_covariance = both_wrong - row_rate * col_rate
-    variance = rates * (1.0 - rates)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if method in ("phi", "pearson", "spearman", "kendall"):
-            return np.clip(
-                joint_covariance / np.sqrt(variance[:, rows] * variance[:, cols]),
-                -1,
-                1,
-            )
-        if method == "phik":
-            return phik_from_moments(
-                joint_covariance, variance[:, rows], variance[:, cols], n_samples
-            )
-        if method == "kappa":
-            return (
-                2.0
-                * joint_covariance
-                / (row_rate + col_rate - 2.0 * row_rate * col_rate)
-            )
-        only_row = row_rate - both_wrong
-        only_col = col_rate - both_wrong
-        both_right = 1.0 - row_rate - col_rate + both_wrong
-        return joint_covariance / (both_right * both_wrong + only_row * only_col)
+    """The binary measure of each pair of each resample from its rates; the
+    correlations of 0/1 errors (pearson, spearman, kendall) are phi there."""
+    measure = "phi" if method in ("pearson", "spearman", "kendall") else method
+    return binary_measure_from_rates(
+        rates[:, rows], rates[:, cols], both_wrong, measure, n_samples
+    )
 
 
 def _binary_batch(errors, counts, method, rows, cols):
