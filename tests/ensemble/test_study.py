@@ -63,7 +63,9 @@ def test_uncertainty_is_the_public_interval_and_significance_metrics():
     y, Y_pred = _labels()
     study = run_error_study((y, Y_pred), quick=True, random_state=3)
     u = study.uncertainty
-    # the same computation as the public metrics on the same data: bit-identical
+    # the study measures the same 0/1 error matrix (its errors against a zero
+    # target) with the same seeds: the same computation on the same data, so
+    # bit-identical
     options = dict(method="phik", n_resamples=199, random_state=3)
     pairs = error_correlation_interval(y, Y_pred, **options)
     np.testing.assert_array_equal(u["low"], pairs.low)
