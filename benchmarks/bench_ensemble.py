@@ -88,6 +88,8 @@ def cases(bench, name, estimator, X, y, n_jobs):
         skcorr_call=f"SeedEnsembleClassifier({name}, n_seeds=16, n_jobs=1)",
         limit_name="bare clone().fit() loop, 1 thread",
         goal="< 2% over the loop", max_over_limit=1.02,
+        # a 2% goal under load: more rounds than the default give steadier minima
+        rounds=max(bench.args.rounds, 9),
     )
 
 

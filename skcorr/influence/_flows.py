@@ -6,6 +6,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.utils import Bunch
 
+from ..utils.fixes import add_csc_product
 from ..utils.validation import (
     as_numeric,
     check_missing_labels,
@@ -59,11 +60,12 @@ def group_sums(influence, X, y, codes, n_groups, role, sample_weight=None):
     ``(n_groups, n_features)``: memory linear in the number of groups, time
     linear in the rows.
 
-    Each block of rows is summed as a sparse product: the one-hot matrix of
-    the groups present in the block (one 1 per row) times the block's
-    features, added to those groups' rows of ``sums``. ``np.add.at`` gives the
-    same sums but costs several times more (an unbuffered scatter, element
-    by element).
+    Each block of rows is added as a sparse product: the one-hot matrix of
+    the block's groups (one 1 per row, a CSC matrix) times the block's
+    features, which scipy's kernel adds into ``sums`` in place, row after
+    row: one read of the features, and the sums of ``np.add.at`` (the same
+    additions in the same order) at a fraction of its cost (an unbuffered
+    scatter, element by element).
     """
     sums, weights = [], []
     for index, weight, rows, features in influence.weighted_feature_blocks(
@@ -75,6 +77,15 @@ def group_sums(influence, X, y, codes, n_groups, role, sample_weight=None):
         block_codes = codes[rows]
         n_rows = block_codes.shape[0]
         if n_rows == 0:
+            continue
+        if add_csc_product is not None:
+            features = np.ascontiguousarray(features, dtype=np.float64)
+            add_csc_product(
+                n_groups, n_rows, features.shape[1],
+                np.arange(n_rows + 1, dtype=np.int64),
+                np.asarray(block_codes, dtype=np.int64), np.ones(n_rows),
+                features.ravel(), sums[index].ravel(),  # views: added in place
+            )
             continue
         # only the groups present: a block's product never spans all groups,
         # so one group per row (n_groups = n_rows overall) stays linear

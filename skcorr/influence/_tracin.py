@@ -208,13 +208,54 @@ class TracIn(BilinearInfluence):
         """
         check_inputs(X, y)
         for index, (state, rate) in enumerate(self._pairs()):
-            for rows, gradients in per_example_gradient_batches(
-                self.module, self.loss, X, y, names=self.parameter_names_,
-                state=state, batch_size=self.batch_size, device=self.device,
-            ):
-                yield index, rate, rows, flatten_gradients(
-                    gradients, self._projection
-                ).detach()
+            for rows, features in self._gradient_blocks(state, X, y):
+                yield index, rate, rows, features
+
+    def _gradient_blocks(self, state, X, y):
+        """Yield ``(rows, gradients)`` at one checkpoint's ``state``."""
+        for rows, gradients in per_example_gradient_batches(
+            self.module, self.loss, X, y, names=self.parameter_names_,
+            state=state, batch_size=self.batch_size, device=self.device,
+        ):
+            yield rows, flatten_gradients(gradients, self._projection).detach()
+
+    def influence(self, X_eval, y_eval, X_train, y_train):
+        """Influence of each training example on each evaluation example.
+
+        Positive values mean that training on the row of ``X_train`` lowers
+        the loss on the row of ``X_eval`` (a proponent); negative values mean
+        it raises it (an opponent).
+
+        Each checkpoint is loaded once: the gradients of ``X_eval`` at it,
+        then those of ``X_train`` batch by batch, each batch's float32
+        product with them added, times the learning rate, to a float64
+        result.
+
+        Parameters
+        ----------
+        X_eval, y_eval : array-like of shape (n_eval, ...)
+            Examples influenced.
+        X_train, y_train : array-like of shape (n_train, ...)
+            Examples that influence.
+
+        Returns
+        -------
+        influence : ndarray of shape (n_eval, n_train)
+        """
+        n_train = check_inputs(X_train, y_train)
+        n_eval = check_inputs(X_eval, y_eval)
+        result = torch.zeros((n_eval, n_train), dtype=torch.float64)
+        for state, rate in self._pairs():
+            evaluation = torch.cat(
+                [features for _, features in self._gradient_blocks(
+                    state, X_eval, y_eval)],
+                dim=0,
+            )
+            for rows, train in self._gradient_blocks(state, X_train, y_train):
+                # rate * product + result in float64, in one pass: at most one
+                # float64 rounding (1e-16) from the products rounded first
+                result[:, rows].add_((evaluation @ train.T).cpu(), alpha=rate)
+        return result.numpy()
 
     @staticmethod
     def _to_numpy(features):

@@ -10,6 +10,13 @@ Version range: scikit-learn 1.6 (the lowest ``setup.cfg`` accepts, where all
 of these names exist) to 1.9; the test suite is run on scikit-learn 1.9.1.
 Where a public equivalent exists it is used instead and not listed here
 (``sklearn.utils.metaestimators.available_if``).
+
+One private scipy kernel is here too, for the same reason: ``csc_matvecs``
+of ``scipy.sparse._sparsetools`` (scipy 1.x), which adds a sparse product
+into its output in place (``Y += A @ X``) and serves the group sums of
+:func:`skcorr.influence.influence_flows`. Where a scipy has moved it,
+``add_csc_product`` is None and the callers take scipy's public sparse
+product instead (the same sums, slower).
 """
 
 from sklearn.base import _fit_context
@@ -34,7 +41,13 @@ from sklearn.utils.validation import (
     _num_samples,
 )
 
+try:  # scipy's kernel of sparse @ dense, which adds into its output: Y += A @ X
+    from scipy.sparse._sparsetools import csc_matvecs as add_csc_product
+except ImportError:  # pragma: no cover - a scipy that moved it
+    add_csc_product = None
+
 __all__ = [
+    "add_csc_product",
     "HasMethods",
     "Interval",
     "InvalidParameterError",

@@ -217,8 +217,15 @@ class _GivenFeatures(BilinearInfluence):
                 yield index, rate, rows, self.features[index, rows]
 
 
+@pytest.mark.parametrize("kernel", ["scipy's in-place kernel", "public product"])
 @pytest.mark.parametrize("block", [7, 1000])
-def test_sparse_group_sums_equal_add_at(block):
+def test_sparse_group_sums_equal_add_at(block, kernel, monkeypatch):
+    from skcorr.influence import _flows
+
+    if kernel == "public product":  # the path of a scipy without the kernel
+        monkeypatch.setattr(_flows, "add_csc_product", None)
+    else:
+        assert _flows.add_csc_product is not None
     rng = np.random.RandomState(0)
     n_rows, n_groups = 200, 30
     scales = 10.0 ** rng.randint(-3, 4, (2, 1, 5))  # magnitudes 1e-3 .. 1e3
