@@ -104,7 +104,7 @@ def overhead_cases(bench, epochs):
             check=same_record, tolerance=1e-12,
             tolerance_reason="the last epoch's record is the loop's predict_proba "
             "(the same float64 computation, as float64 or float32 record)",
-            skcorr_call="record_dynamics(MLPClassifier(), X, y, n_epochs)",
+            skcorr_call="record_dynamics(MLPClassifier(), X, y, max_epochs)",
             limit_name="bare partial_fit loop",
             goal="< 20% over plain training", max_over_limit=1.2,
         )

@@ -104,7 +104,7 @@ def gradients_case(bench, n_samples):
 
 def fit_net(X_train, y_train, folder):
     torch.manual_seed(0)
-    keeper = TracInCheckpoints(epochs=[1, 2, 3], directory=folder)
+    keeper = TracInCheckpoints(checkpoint_epochs=[1, 2, 3], directory=folder)
     net = NeuralNetClassifier(
         MLP, criterion=torch.nn.CrossEntropyLoss, max_epochs=3, lr=0.1,
         batch_size=128, train_split=None, callbacks=[keeper], verbose=0,

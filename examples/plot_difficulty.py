@@ -18,7 +18,7 @@ This example repeats the study on scikit-learn's digits with
 # %%
 # Scores over seeded runs
 # -----------------------
-# :class:`~skcorr.difficulty.ExampleDifficulty` fits ``n_runs`` seeded runs,
+# :class:`~skcorr.difficulty.ExampleDifficulty` fits ``n_seeds`` seeded runs,
 # records each run's probabilities on the training set after every epoch, and
 # scores every example (higher = harder).
 import os
@@ -48,10 +48,10 @@ architectures = {
     "mlp_16": MLPClassifier(hidden_layer_sizes=(16,), learning_rate_init=0.01),
     "mlp_32x32": MLPClassifier(hidden_layer_sizes=(32, 32), learning_rate_init=0.01),
 }
-n_runs = 10
+n_seeds = 10
 difficulty = {
     name: ExampleDifficulty(
-        estimator, scores=scores, n_runs=n_runs, n_epochs=6, random_state=i
+        estimator, scores=scores, n_seeds=n_seeds, max_epochs=6, random_state=i
     ).fit(X, y)
     for i, (name, estimator) in enumerate(architectures.items())
 }
@@ -92,7 +92,7 @@ for name, fit in difficulty.items():
 runs = np.vstack(
     [np.hstack([fit.scores_[s].T for s in scores]) for fit in difficulty.values()]
 )
-labels = np.repeat(list(difficulty), n_runs)
+labels = np.repeat(list(difficulty), n_seeds)
 runs_train, runs_test, arch_train, arch_test = train_test_split(
     runs, labels, test_size=0.5, stratify=labels, random_state=0
 )
@@ -101,7 +101,7 @@ fig, ax = plt.subplots()
 for selection in ("t_test", "random", "aggregate"):
     accuracy = [
         ArchitectureFingerprinter(
-            n_examples=k, n_scores=len(scores), selection=selection, random_state=0
+            k=k, n_scores=len(scores), selection=selection, random_state=0
         )
         .fit(runs_train, arch_train)
         .score(runs_test, arch_test)
@@ -131,11 +131,11 @@ plt.show()
 # are the better summary.
 study = run_difficulty_study(
     architectures="variants",
-    n_runs=4 if QUICK else 20,
-    n_epochs=2 if QUICK else 40,
+    n_seeds=4 if QUICK else 20,
+    max_epochs=2 if QUICK else 40,
     n_samples=200 if QUICK else None,
     scores=["loss", "margin"] if QUICK else None,
-    n_examples=[10],
+    k=[10],
     random_state=0,
     n_jobs=2,
 )

@@ -59,8 +59,8 @@ INSTANCES = {
         )
     ],
     ExampleDifficulty: lambda: [
-        ExampleDifficulty(SGDClassifier(loss="log_loss", max_iter=5), n_runs=2,
-                          n_epochs=2, random_state=0)
+        ExampleDifficulty(SGDClassifier(loss="log_loss", max_iter=5), n_seeds=2,
+                          max_epochs=2, random_state=0)
     ],
     MLPBackbone: _backbones,
     SeedEnsembleClassifier: lambda: [

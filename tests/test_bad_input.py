@@ -64,14 +64,14 @@ def _committee(**params):
 
 
 def _difficulty(**params):
-    defaults = dict(scores=["loss", "forgetting_events"], n_runs=2, n_epochs=2,
+    defaults = dict(scores=["loss", "forgetting_events"], n_seeds=2, max_epochs=2,
                     random_state=0)
     return difficulty.ExampleDifficulty(SGD, **{**defaults, **params})
 
 
 def _fitted_difficulty():
-    return difficulty.ExampleDifficulty(SGD, scores=["loss"], n_runs=2,
-                                        n_epochs=1, random_state=0).fit(X, y)
+    return difficulty.ExampleDifficulty(SGD, scores=["loss"], n_seeds=2,
+                                        max_epochs=1, random_state=0).fit(X, y)
 
 
 def _linear_influence():
@@ -468,12 +468,12 @@ DIFFICULTY_CASES = [
     ("continuous y", lambda: _difficulty().fit(X, X[:, 0]), ValueError,
      "Unknown label type: continuous"),
     ("no partial_fit", lambda: difficulty.ExampleDifficulty(
-        LogisticRegression(), n_runs=1, n_epochs=1).fit(X, y), ValueError,
+        LogisticRegression(), n_seeds=1, max_epochs=1).fit(X, y), ValueError,
      "has no partial_fit"),
     ("no predict_proba", lambda: difficulty.ExampleDifficulty(
         SGDClassifier()).fit(X, y), InvalidParameterError, "'estimator' parameter"),
     ("every above epochs", lambda: _difficulty(every=3).fit(X, y), ValueError,
-     "every=3 exceeds n_epochs=2"),
+     "every=3 exceeds max_epochs=2"),
     ("torch score without torch", lambda: _difficulty(scores=["grand"]).fit(X, y),
      ValueError, "need a torch model"),
     ("rank: score not computed", lambda: _difficulty().fit(X, y).rank("margin"),
@@ -567,8 +567,8 @@ def test_difficulty_agrees_across_label_types_and_containers():
 
 def test_fingerprinter_warns_when_asked_for_more_examples_than_it_has():
     runs = rng.rand(12, 6)
-    with pytest.warns(UserWarning, match="n_examples=100 is more than the 6"):
-        fitted = difficulty.ArchitectureFingerprinter(n_examples=100).fit(
+    with pytest.warns(UserWarning, match="k=100 is more than the 6"):
+        fitted = difficulty.ArchitectureFingerprinter(k=100).fit(
             runs, np.arange(12) % 2
         )
     assert len(fitted.selected_examples_) == 6

@@ -72,7 +72,7 @@ def batch(n_jobs):
 def example_difficulty(n_jobs):
     fitted = ExampleDifficulty(
         SGDClassifier(loss="log_loss"), scores=["loss", "el2n", "forgetting_events"],
-        n_runs=3, n_epochs=3, random_state=0, n_jobs=n_jobs,
+        n_seeds=3, max_epochs=3, random_state=0, n_jobs=n_jobs,
     ).fit(X, y)
     return [fitted.seeds_, fitted.mean_scores_.to_numpy(), fitted.predictions_]
 
@@ -121,8 +121,8 @@ def skorch_example_difficulty(n_jobs):
         TinyMLP, criterion=torch.nn.CrossEntropyLoss, lr=0.1, batch_size=16,
         iterator_train__shuffle=True, train_split=None, verbose=0,
     )
-    fitted = ExampleDifficulty(net, scores=["loss", "forgetting_events"], n_runs=4,
-                               n_epochs=3, random_state=0, n_jobs=n_jobs).fit(X, y)
+    fitted = ExampleDifficulty(net, scores=["loss", "forgetting_events"], n_seeds=4,
+                               max_epochs=3, random_state=0, n_jobs=n_jobs).fit(X, y)
     return [fitted.seeds_, fitted.mean_scores_.to_numpy()]
 
 

@@ -143,7 +143,7 @@ def test_members_fit_and_predict_on_one_thread_anywhere(dask_client):
 def _difficulty(n_jobs):
     fitted = ExampleDifficulty(
         SGDClassifier(loss="log_loss"), scores=["loss", "forgetting_events"],
-        n_runs=3, n_epochs=3, random_state=0, n_jobs=n_jobs,
+        n_seeds=3, max_epochs=3, random_state=0, n_jobs=n_jobs,
     ).fit(X, y)
     return [fitted.seeds_, fitted.mean_scores_.to_numpy(), fitted.predictions_]
 

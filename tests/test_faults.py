@@ -205,7 +205,7 @@ def _difficulty():
 
     return ExampleDifficulty(
         SGDClassifier(loss="log_loss"), scores=["loss", "forgetting_events"],
-        n_runs=2, n_epochs=3, random_state=0,
+        n_seeds=2, max_epochs=3, random_state=0,
     ).fit(X, y)
 
 

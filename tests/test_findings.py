@@ -84,7 +84,7 @@ def _difficulty(t_test, aggregate, chance=0.5, **extra):
         "consistency": pd.DataFrame({"loss": [0.9, 0.7], "margin": [0.8, 0.6]},
                                     index=["a", "b"]),
         "fingerprint": pd.DataFrame({
-            "score": ["all"] * 4, "n_examples": [1, 1, 10, 10],
+            "score": ["all"] * 4, "k": [1, 1, 10, 10],
             "selection": ["t_test", "aggregate"] * 2,
             "accuracy": [0.3, 0.5, t_test, aggregate]}),
         **extra,
@@ -101,7 +101,7 @@ def test_difficulty_consistency_finding_from_the_table():
 
 def test_difficulty_fingerprint_binomial_test_against_chance():
     # 2 architectures x 10 runs: ceil(0.5 * 20) = 10 held-out runs, 9 right
-    _, finding = difficulty_findings(_difficulty(0.9, 0.6, n_runs=10))
+    _, finding = difficulty_findings(_difficulty(0.9, 0.6, n_seeds=10))
     expected = binomtest(9, 10, 0.5, alternative="greater").pvalue  # 0.0107
     assert finding.evidence["pvalue"] == pytest.approx(expected, rel=1e-12)
     assert finding.evidence["n_test_runs"] == 10 and finding.holds
@@ -112,9 +112,9 @@ def test_difficulty_fingerprint_binomial_test_against_chance():
 
 def test_difficulty_fingerprint_not_significant_is_said():
     # 7 of 10: p = 0.17, above chance but not significantly
-    _, finding = difficulty_findings(_difficulty(0.7, 0.6, n_runs=10))
+    _, finding = difficulty_findings(_difficulty(0.7, 0.6, n_seeds=10))
     assert not finding.holds and "not significantly above chance" in finding.text
-    _, finding = difficulty_findings(_difficulty(0.4, 0.6, n_runs=10))
+    _, finding = difficulty_findings(_difficulty(0.4, 0.6, n_seeds=10))
     assert not finding.holds and "no better than chance" in finding.text
 
 

@@ -81,10 +81,11 @@ def _interrupt_while_training(tmp_path, trap, argv, call=3):
     "trap, argv",
     [
         (MLP_STEP, ["spurious", "--models", "mlp", "--patterns", "S3",
-                    "--n-examples", "0,5", "--seeds", "1", "--output", "result.json"]),
+                    "--n-examples", "0,5", "--n-seeds", "1",
+                    "--output", "result.json"]),
         (MLP_STEP, ["errors", "--dataset", "diabetes", "--output", "result.csv"]),
-        (SKORCH_STEP, ["difficulty", "--architectures", "torch", "--seeds", "4",
-                       "--epochs", "2", "--output", "result.json"]),
+        (SKORCH_STEP, ["difficulty", "--architectures", "torch", "--n-seeds", "4",
+                       "--max-epochs", "2", "--output", "result.json"]),
     ],
     ids=["spurious-mlp", "errors-mlp", "difficulty-skorch"],
 )

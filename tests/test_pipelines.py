@@ -322,7 +322,7 @@ def test_displays_from_a_pipeline_equal_the_bare_ensemble():
 
 def _difficulty(scores=("loss",)):
     return ExampleDifficulty(SGDClassifier(loss="log_loss", random_state=0),
-                             scores=list(scores), n_runs=2, n_epochs=2,
+                             scores=list(scores), n_seeds=2, max_epochs=2,
                              random_state=0)
 
 

@@ -101,9 +101,9 @@ _SCRIPT = textwrap.dedent(
         "errors": {"quick": True},
         "spurious": {"patterns": ["S3"], "n_examples": [0, 5],
                      "models": ["logistic"], "n_seeds": 1},
-        "difficulty": {"n_runs": 4, "n_epochs": 1, "n_samples": 60,
-                       "n_examples": [5], "architectures": "sklearn"},
-        "reciprocity": {"max_epochs": 1, "n_individuals": 5},
+        "difficulty": {"n_seeds": 4, "max_epochs": 1, "n_samples": 60,
+                       "k": [5], "architectures": "sklearn"},
+        "reciprocity": {"max_epochs": 1, "n_individuals": 5, "lds_subsets": 0},
     }
     _report.SETTINGS["quick"] = tiny
     commands = json.loads(sys.argv[1])
@@ -243,8 +243,10 @@ def test_what_needs_torch_exits_2_with_the_install_line(plain, command, option):
 def test_reciprocity_without_tracin_gives_the_same_influence_settings():
     from skcorr.influence import run_reciprocity_study
 
-    plain = run_reciprocity_study("diabetes", tracin=False, n_individuals=8)
-    full = run_reciprocity_study("diabetes", max_epochs=1, n_individuals=8)
+    plain = run_reciprocity_study("diabetes", tracin=False, n_individuals=8,
+                                  lds_subsets=0)
+    full = run_reciprocity_study("diabetes", max_epochs=1, n_individuals=8,
+                                 lds_subsets=0)
     settings = ["influence_shared", "influence_leverage", "influence_separate"]
     assert list(plain["scores"].index) == settings
     # the same computation on the same data: bit-identical

@@ -213,7 +213,7 @@ def test_evaluate_batch_refuses_bad_verbose(verbose):
 def test_example_difficulty_bar_counts_every_epoch(bars):
     opened, _ = bars
     make = lambda n_jobs, verbose: ExampleDifficulty(  # noqa: E731
-        SGDClassifier(loss="log_loss"), n_runs=3, n_epochs=2, random_state=0,
+        SGDClassifier(loss="log_loss"), n_seeds=3, max_epochs=2, random_state=0,
         n_jobs=n_jobs, verbose=verbose,
     ).fit(X, y)
     shown = [make(n_jobs, 1) for n_jobs in (1, 2)]
@@ -242,7 +242,7 @@ def test_example_difficulty_of_a_skorch_net_ticks_every_epoch(bars):
         torch.nn.Sequential(torch.nn.Linear(4, 3), torch.nn.Softmax(dim=-1)),
         train_split=None, verbose=0, batch_size=50,
     )
-    ExampleDifficulty(net, n_runs=2, n_epochs=3, scores=["loss"], random_state=0,
+    ExampleDifficulty(net, n_seeds=2, max_epochs=3, scores=["loss"], random_state=0,
                       verbose=1).fit(X.astype(np.float32), y)
     _counted(opened[0], 2 * 3)  # the TrainingDynamics callback ticks each epoch
 
@@ -256,7 +256,7 @@ def test_example_difficulty_refuses_bad_verbose(verbose):
 def test_difficulty_study_bar_per_architecture_and_per_epoch(bars):
     opened, _ = bars
     run_difficulty_study(
-        n_runs=4, n_epochs=2, n_samples=100, n_examples=[5], scores=["loss"],
+        n_seeds=4, max_epochs=2, n_samples=100, k=[5], scores=["loss"],
         architectures={"a": SGDClassifier(loss="log_loss"),
                        "b": MLPClassifier((8,))},
         verbose=1,
@@ -298,7 +298,7 @@ def test_scenario_bar_per_ensemble(bars):
         lambda v: run_spurious_study(patterns=("S3",), n_examples=(0, 1),
                                      models=("logistic",), n_seeds=1, verbose=v),
         lambda v: run_scenario("seeds", quick=True, verbose=v),
-        lambda v: run_difficulty_study(n_runs=4, verbose=v),
+        lambda v: run_difficulty_study(n_seeds=4, verbose=v),
     ],
     ids=["spurious", "scenario", "difficulty"],
 )
@@ -313,9 +313,10 @@ def test_reciprocity_study_bar_counts_every_epoch(bars):
     from skcorr.influence import run_reciprocity_study
 
     opened, _ = bars
-    shown = run_reciprocity_study("diabetes", max_epochs=3, verbose=1)
+    shown = run_reciprocity_study("diabetes", max_epochs=3, lds_subsets=0,
+                                  verbose=1)
     _counted(opened[0], 3)
-    silent = run_reciprocity_study("diabetes", max_epochs=3)
+    silent = run_reciprocity_study("diabetes", max_epochs=3, lds_subsets=0)
     np.testing.assert_array_equal(shown["scores"].to_numpy(),
                                   silent["scores"].to_numpy())
 

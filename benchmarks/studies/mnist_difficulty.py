@@ -14,8 +14,8 @@ of :mod:`skcorr.difficulty` and :func:`skcorr.datasets.load_mnist_5k`:
   ``cnn``        two 3x3 convolutions of 4 channels, 2x2 max pooling, a linear
                  layer (:class:`skcorr.spurious.SpuriousCNN`), SGD;
 
-- ``--runs`` seeded runs of each (the seed sets the initialisation and the
-  batch order, as in the paper), ``--epochs`` epochs each, every example of
+- ``--n-seeds`` seeded runs of each (the seed sets the initialisation and the
+  batch order, as in the paper), ``--max-epochs`` epochs each, every example of
   the 5,000 scored in every run (:class:`ExampleDifficulty`, the dynamics
   scores of SEEDS.md: loss, accuracy, confidence, margin, EL2N, entropy, mean
   loss, area under margin, forgetting events, first learned, iteration
@@ -47,7 +47,7 @@ measured)::
 
 ``--quick`` runs a small version in about a minute; ``--from-scores
 DIR/difficulty_scores.npz`` redoes the analysis without training (pass the
-``--epochs`` they were trained with, for the record). Writes
+``--max-epochs`` they were trained with, for the record). Writes
 ``DIR/difficulty_scores.npz`` (every score of every example in every run),
 ``DIR/difficulty_consistency.csv``, ``DIR/difficulty_runs_needed.csv``,
 ``DIR/difficulty_fingerprint.csv`` (one row per split x score set x k x
@@ -88,7 +88,7 @@ SCORES = (
 # Continuous scores shown one at a time in the fingerprint table.
 SINGLE_SCORES = ("loss", "margin", "area_under_margin", "forgetting_events",
                  "iteration_learned")
-N_EXAMPLES = (1, 10, 100, 1000)
+K = (1, 10, 100, 1000)
 # k of the leave-one-architecture-out selection (five fits each: kept few).
 LEAVE_ONE_OUT_K = (10, 100)
 RUNS_NEEDED_N = (1, 2, 4, 8)
@@ -121,21 +121,21 @@ def architectures():
     }
 
 
-def fit_runs(X, y, *, nets, n_runs, n_epochs, random_state, scores=SCORES,
+def fit_runs(X, y, *, nets, n_seeds, max_epochs, random_state, scores=SCORES,
              log=None):
-    """``{architecture: {score: (n_samples, n_runs)}}`` and the final
+    """``{architecture: {score: (n_samples, n_seeds)}}`` and the final
     training accuracy of each run."""
     seeds = draw_seed(random_state, size=len(nets))
     per_arch, accuracy = {}, {}
     for (name, net), seed in zip(nets.items(), seeds, strict=True):
         start = time.process_time()
-        fit = ExampleDifficulty(net, scores=list(scores), n_runs=n_runs,
-                                n_epochs=n_epochs, random_state=int(seed)).fit(X, y)
+        fit = ExampleDifficulty(net, scores=list(scores), n_seeds=n_seeds,
+                                max_epochs=max_epochs, random_state=int(seed)).fit(X, y)
         per_arch[name] = {score: fit.scores_[score].astype(np.float32)
                           for score in scores}
         accuracy[name] = (fit.predictions_ == y[:, None]).mean(axis=0)
         if log is not None:
-            log(f"{name}: {n_runs} runs in {time.process_time() - start:.0f}s cpu, "
+            log(f"{name}: {n_seeds} runs in {time.process_time() - start:.0f}s cpu, "
                 f"train accuracy {accuracy[name].mean():.3f}")
     return per_arch, accuracy
 
@@ -191,15 +191,16 @@ def _stack(per_arch, scores):
 
 
 def _fingerprinter(selection, k, n_scores, rng):
-    return ArchitectureFingerprinter(n_examples=k, n_scores=n_scores,
+    return ArchitectureFingerprinter(k=k, n_scores=n_scores,
                                      selection=selection,
                                      random_state=draw_seed(rng))
 
 
-def fingerprint_table(per_arch, *, n_examples=N_EXAMPLES, n_splits=5,
+def fingerprint_table(per_arch, *, k=K, n_splits=5,
                       score_sets=None, leave_one_out=LEAVE_ONE_OUT_K,
                       random_state=0):
     """Held-out fingerprint accuracy per split, score set, k and selection."""
+    ks = k
     if score_sets is None:
         first = next(iter(per_arch.values()))
         score_sets = {"all": tuple(first)}
@@ -220,7 +221,7 @@ def fingerprint_table(per_arch, *, n_examples=N_EXAMPLES, n_splits=5,
                     runs[train], labels[train]).score(runs[test], labels[test])
                 rows.append({"score_set": set_name, "split": split, "k": 0,
                              "selection": "aggregate", "accuracy": aggregate})
-                for k in n_examples:
+                for k in ks:
                     for selection in ("t_test", "random"):
                         accuracy = _fingerprinter(
                             selection, min(k, n_total), len(subset), rng,
@@ -231,7 +232,7 @@ def fingerprint_table(per_arch, *, n_examples=N_EXAMPLES, n_splits=5,
                                      "accuracy": accuracy})
                     if k in leave_one_out and set_name == "all":
                         template = ArchitectureFingerprinter(
-                            n_examples=min(k, n_total), n_scores=len(subset),
+                            k=min(k, n_total), n_scores=len(subset),
                             random_state=draw_seed(rng))
                         left_out = leave_one_architecture_out_score(
                             template, runs[train], labels[train], runs[test],
@@ -380,8 +381,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--figures", type=Path, default=None)
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--epochs", type=int, default=8)
+    parser.add_argument("--n-seeds", type=int, default=30)
+    parser.add_argument("--max-epochs", type=int, default=8)
     parser.add_argument("--splits", type=int, default=5)
     parser.add_argument("--random-state", type=int, default=0)
     parser.add_argument("--from-scores", type=Path, default=None)
@@ -403,15 +404,15 @@ def main(argv=None):
         keep = np.sort(train_test_split(np.arange(y.size), train_size=1000,
                                         stratify=y, random_state=0)[0])
         X, y = X[keep], y[keep]
-        args.runs, args.epochs, args.splits = 6, 3, 3
+        args.n_seeds, args.max_epochs, args.splits = 6, 3, 3
     args.out.mkdir(parents=True, exist_ok=True)
     with threadpool_limits(1):
         if args.from_scores is not None:
             per_arch, accuracy = _load_scores(args.from_scores)
         else:
             per_arch, accuracy = fit_runs(
-                X, y, nets=architectures(), n_runs=args.runs,
-                n_epochs=args.epochs, random_state=args.random_state, log=log)
+                X, y, nets=architectures(), n_seeds=args.n_seeds,
+                max_epochs=args.max_epochs, random_state=args.random_state, log=log)
             _save_scores(args.out / "difficulty_scores.npz", per_arch, accuracy)
         training_cpu = time.process_time() - start
         consistency, needed, pca, correlations = consistency_tables(
@@ -425,11 +426,11 @@ def main(argv=None):
     result["score_correlation_mlp"] = correlations[next(iter(correlations))].round(
         2).to_dict()
     first = next(iter(per_arch.values()))
-    n_images, n_runs = next(iter(first.values())).shape
-    result["settings"] = dict(images=int(n_images), runs=int(n_runs),
-                              epochs=args.epochs, splits=args.splits,
+    n_images, n_seeds = next(iter(first.values())).shape
+    result["settings"] = dict(images=int(n_images), n_seeds=int(n_seeds),
+                              max_epochs=args.max_epochs, splits=args.splits,
                               architectures=list(per_arch), scores=list(SCORES),
-                              n_examples=list(N_EXAMPLES),
+                              k=list(K),
                               random_state=args.random_state)
     consistency.to_csv(args.out / "difficulty_consistency.csv", index=False)
     needed.to_csv(args.out / "difficulty_runs_needed.csv", index=False)

@@ -6,13 +6,13 @@ of :mod:`skcorr.spurious` and the MNIST subset of
 
 - model: the paper's MLP 784-256-10 (:class:`skcorr.spurious.SpuriousMLP`) as
   a skorch net, cross entropy, SGD with learning rate 0.01 and momentum 0.9,
-  batches of 128, ``--epochs`` epochs at a constant learning rate (the paper:
+  batches of 128, ``--max-epochs`` epochs at a constant learning rate (the paper:
   70 epochs with the rate cut tenfold at 40, 50 and 60; the default, 10,
   takes 9 CPU minutes for the whole grid, so about 30 would still fit in 30);
 - patterns S1, S2, S3, R1, R2, R3 and core at 28x28 (:func:`make_pattern`,
   noise ``U`` drawn from the data seed), put on ``n`` training images of the
   target class (:class:`SpuriousInjector`), ``n`` in
-  {0, 1, 3, 5, 10, 20, 100, 500}, target classes 0 and 1, ``--seeds`` data
+  {0, 1, 3, 5, 10, 20, 100, 500}, target classes 0 and 1, ``--n-seeds`` data
   seeds (the seed draws the split, the patched images, the noise and the
   net's initialisation and batch order; the net of a seed starts from the
   same weights whatever ``n``, so ``n = 0`` is a paired baseline);
@@ -74,7 +74,7 @@ ALPHA = 0.05
 LEARNED_SCORE = 0.5
 
 
-def make_net(epochs, hidden=(256,)):
+def make_net(max_epochs, hidden=(256,)):
     """The paper's MNIST MLP as a skorch net (SGD 0.01, momentum 0.9, batch 128)."""
     import torch
     from skorch import NeuralNetClassifier
@@ -90,7 +90,7 @@ def make_net(epochs, hidden=(256,)):
         lr=0.01,
         optimizer__momentum=0.9,
         batch_size=128,
-        max_epochs=epochs,
+        max_epochs=max_epochs,
         # fixed, so that a net trained on fewer digits (deletion of every
         # patched image of a class) keeps the ten classes
         classes=list(range(10)),
@@ -121,7 +121,7 @@ def _fit(net, seed, X, y):
     return fit_with_seed(net, seed, X, y)
 
 
-def run_cells(X, y, *, patterns, n_examples, targets, seeds, epochs,
+def run_cells(X, y, *, patterns, n_examples, targets, seeds, max_epochs,
               deletion_patterns=(), deletion_n=(), test_per_class=TEST_PER_CLASS,
               lissa_depth=100, log=None):
     """Fit every cell; return ``(cells, deletion)`` DataFrames."""
@@ -131,7 +131,7 @@ def run_cells(X, y, *, patterns, n_examples, targets, seeds, epochs,
             train, test = split(y, target, seed, test_per_class)
             X_train, y_train = X[train], y[train]
             X_test, y_test = X[test], y[test]
-            baseline = _fit(make_net(epochs), seed, X_train, y_train)
+            baseline = _fit(make_net(max_epochs), seed, X_train, y_train)
             base_accuracy = float(baseline.score(X_test, y_test))
             for name in patterns:
                 pattern = make_pattern(name, IMAGE_SHAPE, random_state=seed)
@@ -143,7 +143,7 @@ def run_cells(X, y, *, patterns, n_examples, targets, seeds, epochs,
                         injector = SpuriousInjector(pattern, n, target,
                                                     random_state=seed)
                         X_fit, y_fit = injector.fit_resample(X_train, y_train)
-                        net = _fit(make_net(epochs), seed, X_fit, y_fit)
+                        net = _fit(make_net(max_epochs), seed, X_fit, y_fit)
                     test_result = spurious_significance(
                         net, baseline, X_test, y_test, pattern=pattern,
                         target_class=target,
@@ -205,7 +205,7 @@ def summarize(cells):
         score=("score", "mean"),
         score_se=("score", _standard_error),
         significant_seeds=("pvalue", lambda p: int((p < ALPHA).sum())),
-        seeds=("pvalue", "size"),
+        n_seeds=("pvalue", "size"),
         median_pvalue=("pvalue", "median"),
         accuracy=("accuracy", "mean"),
     ).reset_index()
@@ -219,7 +219,7 @@ def smallest_significant_n(summary):
     for (target, name), group in summary.groupby(["target_class", "pattern"],
                                                   sort=False):
         group = group[group.n_examples > 0].sort_values("n_examples")
-        every = (group.significant_seeds == group.seeds).to_numpy()
+        every = (group.significant_seeds == group.n_seeds).to_numpy()
         first = np.nan
         for i in range(every.size):
             if every[i:].all():
@@ -356,8 +356,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--figures", type=Path, default=None)
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--max-epochs", type=int, default=10)
+    parser.add_argument("--n-seeds", type=int, default=3)
     parser.add_argument("--patterns", default=",".join(PATTERN_NAMES))
     parser.add_argument("--n-examples",
                         default=",".join(str(n) for n in N_EXAMPLES))
@@ -378,12 +378,12 @@ def main(argv=None):
         patterns=tuple(args.patterns.split(",")),
         n_examples=tuple(int(n) for n in args.n_examples.split(",")),
         targets=tuple(int(t) for t in args.targets.split(",")),
-        seeds=tuple(range(args.seeds)), epochs=args.epochs,
+        seeds=tuple(range(args.n_seeds)), max_epochs=args.max_epochs,
         deletion_patterns=tuple(args.deletion_patterns.split(",")),
         deletion_n=tuple(int(n) for n in args.deletion_n.split(",") if n),
     )
     if args.quick:
-        settings.update(n_examples=(0, 5, 100), seeds=(0,), epochs=2,
+        settings.update(n_examples=(0, 5, 100), seeds=(0,), max_epochs=2,
                         deletion_n=(100,))
 
     def log(message):

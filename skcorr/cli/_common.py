@@ -30,8 +30,7 @@ import numpy as np
 
 from ..utils.files import atomic_file, new_file_mode
 from ..utils.optional import missing_torch_error, torch_available
-from ..utils.parameters import SEED_RANGE
-from ..utils.results import to_jsonable
+from ..utils.seeding import SEED_RANGE
 
 FORMATS = ("table", "json", "csv")
 MAX_SEED = SEED_RANGE[1]  # numpy's RandomState takes seeds in [0, 2**32 - 1]
@@ -59,6 +58,15 @@ class Parser(argparse.ArgumentParser):
     def error(self, message):
         message = printable(" ".join(str(message).split()))
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+    def parse_known_args(self, args=None, namespace=None):
+        # defaults read from the library lazily (LibraryDefault) are values
+        # once parsed
+        namespace, extras = super().parse_known_args(args, namespace)
+        for name, value in vars(namespace).items():
+            if isinstance(value, LibraryDefault):
+                setattr(namespace, name, value.value)
+        return namespace, extras
 
 
 # -- numbers and lists on the command line ---------------------------------
@@ -693,6 +701,87 @@ def library_default(function, parameter):
     return inspect.signature(function).parameters[parameter].default
 
 
+def _literal_default(package, name, parameter):
+    """``(default,)`` of ``parameter`` of ``package.name``, read from the source
+    (``package/__init__.py``'s ``from .module import name``, then that module's
+    ``def name``) without importing it; ``()`` unless it is a literal."""
+    import ast
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(package)
+        folder = Path(spec.origin).parent
+        tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+        module = next(node.module for node in ast.walk(tree)
+                      if isinstance(node, ast.ImportFrom) and node.level == 1
+                      and any(alias.name == name for alias in node.names))
+        source = (folder / f"{module}.py").read_text(encoding="utf-8")
+        function = next(node for node in ast.parse(source).body
+                        if isinstance(node, ast.FunctionDef) and node.name == name)
+    except (AttributeError, ImportError, OSError, StopIteration, SyntaxError,
+            TypeError):
+        return ()
+    arguments = function.args
+    positional = arguments.posonlyargs + arguments.args
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults):],
+                     arguments.defaults, strict=True))
+    pairs += [(arg, default) for arg, default in
+              zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True)
+              if default is not None]
+    for arg, default in pairs:
+        if arg.arg == parameter:
+            try:
+                return (ast.literal_eval(default),)
+            except ValueError:
+                return ()
+    return ()
+
+
+class LibraryDefault:
+    """An option's default: the default of ``parameter`` of a study function,
+    read (:func:`library_default`) only when first needed.
+
+    ``function`` is a dotted path (``"skcorr.difficulty.run_difficulty_study"``):
+    building the parser imports no study, so ``skcorr --help`` stays quick. The
+    value is read when the help shows it (``%(default)s``) or when
+    :class:`Parser` returns the parsed arguments, which hold the value itself;
+    while the study is not imported, a literal default is read from its source
+    (:func:`ast.literal_eval` of the signature), so that ``skcorr errors
+    --help`` does not import the science either. The signature stays the one
+    home of the default.
+
+    Examples
+    --------
+    >>> from skcorr.cli._common import LibraryDefault
+    >>> default = LibraryDefault("skcorr.influence.run_reciprocity_study",
+    ...                          "max_epochs")
+    >>> default.value, f"(default: {default})"
+    (30, '(default: 30)')
+    """
+
+    def __init__(self, function, parameter):
+        self.function = function
+        self.parameter = parameter
+
+    @property
+    def value(self):
+        import sys
+        from importlib import import_module
+
+        package, name = self.function.rsplit(".", 1)
+        if package not in sys.modules:
+            found = _literal_default(package, name, self.parameter)
+            if found:
+                return found[0]
+        return library_default(getattr(import_module(package), name), self.parameter)
+
+    def __str__(self):
+        return str(self.value)
+
+    def __repr__(self):
+        return f"LibraryDefault({self.function!r}, {self.parameter!r})"
+
+
 # -- options every command has ------------------------------------------------
 
 
@@ -892,6 +981,8 @@ def write_text(path, text):
 
 def write_json(path, payload):
     """Write ``payload`` as JSON to ``path`` atomically."""
+    from ..utils.results import to_jsonable  # scikit-learn: not to parse options
+
     write_text(path, json.dumps(to_jsonable(payload), indent=2) + "\n")
 
 
@@ -912,6 +1003,8 @@ def emit(args, results, *, table, csv_table, quiet=False):
         if not quiet:
             print(table)
     elif args.format == "json":
+        from ..utils.results import to_jsonable
+
         print(json.dumps(to_jsonable(results), indent=2))
     else:
         write_csv(sys.stdout, *csv_table)

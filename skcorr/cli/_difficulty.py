@@ -2,10 +2,11 @@
 can be trusted (Kwok et al. 2024)."""
 
 import argparse
+import math
 
-from ..datasets import IMAGE_DATASETS
-from ..difficulty import ARCHITECTURES, FINGERPRINT_N_EXAMPLES, STUDY_SCORES
+from .._registry import ARCHITECTURES, FINGERPRINT_K, IMAGE_DATASETS, STUDY_SCORES
 from ._common import (
+    LibraryDefault,
     add_common_options,
     at_least,
     check_output_path,
@@ -14,7 +15,6 @@ from ._common import (
     emit,
     findings_text,
     format_table,
-    library_default,
     verbosity,
 )
 
@@ -22,6 +22,8 @@ _EPILOG = """\
 what it prints:
   consistency      mean Spearman correlation of one run's scores with the others
   runs needed      median rank error of the n-run mean against the all-run mean
+  reliability      split-half reliability (Spearman-Brown) and ICC(2,k) of the
+                   mean over all runs, and the runs whose mean reaches 0.9
   first component  share of variance of the first principal component of the
                    quantile-normalised scores (one dominant notion of difficulty)
   fingerprints     held-out accuracy of telling the architecture of a run from its
@@ -31,19 +33,17 @@ what it prints:
 
 examples:
   skcorr difficulty
-  skcorr difficulty --seeds 20 --epochs 15 --n-jobs 2
-  skcorr difficulty --architectures variants --seeds 40 --epochs 40 --n-jobs 2
+  skcorr difficulty --n-seeds 20 --max-epochs 15 --n-jobs 2
+  skcorr difficulty --architectures variants --n-seeds 40 --max-epochs 40 --n-jobs 2
   skcorr difficulty --n-samples 500 --format csv --output scores.csv
-  skcorr difficulty --scores loss,margin --n-examples 10
+  skcorr difficulty --scores loss,margin --k 10
 """
 
 
 def add_parser(subparsers):
-    from ..difficulty import run_difficulty_study
-
-    n_runs, n_epochs, n_hardest = (
-        library_default(run_difficulty_study, name)
-        for name in ("n_runs", "n_epochs", "n_hardest")
+    n_seeds, max_epochs, n_hardest = (
+        LibraryDefault("skcorr.difficulty.run_difficulty_study", name)
+        for name in ("n_seeds", "max_epochs", "n_hardest")
     )
     parser = subparsers.add_parser(
         "difficulty",
@@ -68,20 +68,20 @@ def add_parser(subparsers):
         "--architectures",
         default="sklearn",
         choices=tuple(ARCHITECTURES),
-        help="; ".join(f"{name}: {text}" for name, (text, _) in ARCHITECTURES.items())
+        help="; ".join(f"{name}: {text}" for name, text in ARCHITECTURES.items())
         + " (default: sklearn)",
     )
     parser.add_argument(
-        "--seeds",
+        "--n-seeds",
         type=at_least(4),
-        default=n_runs,
-        help=f"seeded runs per architecture, at least 4 (default: {n_runs})",
+        default=n_seeds,
+        help="seeded runs per architecture, at least 4 (default: %(default)s)",
     )
     parser.add_argument(
-        "--epochs",
+        "--max-epochs",
         type=at_least(1),
-        default=n_epochs,
-        help=f"epochs per run (default: {n_epochs})",
+        default=max_epochs,
+        help="epochs each run trains (default: %(default)s)",
     )
     parser.add_argument(
         "--scores",
@@ -97,17 +97,17 @@ def add_parser(subparsers):
         help="use a random subset of this many examples (default: all)",
     )
     parser.add_argument(
-        "--n-examples",
+        "--k",
         type=comma_list("count", at_least(1)),
-        default=list(FINGERPRINT_N_EXAMPLES),
-        help="comma-separated numbers of examples the architecture "
-        f"fingerprints keep (default: {','.join(map(str, FINGERPRINT_N_EXAMPLES))})",
+        default=list(FINGERPRINT_K),
+        help="comma-separated numbers of examples (k) the architecture "
+        f"fingerprints keep (default: {','.join(map(str, FINGERPRINT_K))})",
     )
     parser.add_argument(
         "--top",
         type=at_least(1),
         default=n_hardest,
-        help=f"hardest examples to list (default: {n_hardest})",
+        help="hardest examples to list (default: %(default)s)",
     )
     add_common_options(parser)
     return parser
@@ -128,16 +128,32 @@ def compute_study(args):
     return run_difficulty_study(
         args.dataset,
         architectures=args.architectures,
-        n_runs=args.seeds,
-        n_epochs=args.epochs,
+        n_seeds=args.n_seeds,
+        max_epochs=args.max_epochs,
         scores=list(args.scores),
         n_samples=args.n_samples,
-        n_examples=tuple(args.n_examples),
+        k=tuple(args.k),
         n_hardest=args.top,
         random_state=args.random_state,
         n_jobs=args.n_jobs,
         verbose=verbosity(args),
     )
+
+
+def reliability_table(results):
+    """Headers and rows of the reliability of the mean over the runs: one row
+    per architecture and score; the runs needed as whole numbers (inf: never)."""
+    table = results["reliability"]
+    runs = next(c for c in table.columns if c.startswith("runs_for_"))
+    headers = ["architecture", "score", "split_half", "std", "one_run", "icc",
+               runs]
+    rows = [
+        [row["architecture"], row["score"], row["split_half"],
+         row["split_half_std"], row["single_run"], row["icc"],
+         int(row[runs]) if math.isfinite(row[runs]) else row[runs]]
+        for row in table.to_dict(orient="records")
+    ]
+    return headers, rows
 
 
 def fingerprint_table(results):
@@ -146,13 +162,13 @@ def fingerprint_table(results):
     selections = ["t_test", "random", "aggregate", "t_test_leave_one_out"]
     table = {}
     for row in results.fingerprint.to_dict(orient="records"):
-        key = (row["score"], row["n_examples"])
+        key = (row["score"], row["k"])
         table.setdefault(key, {})[row["selection"]] = row["accuracy"]
     present = [s for s in selections if any(s in row for row in table.values())]
     rows = [
         [score, k, *(row.get(s) for s in present)] for (score, k), row in table.items()
     ]
-    return ["score", "examples", *present], rows
+    return ["score", "k", *present], rows
 
 
 def scores_table(results):
@@ -171,8 +187,8 @@ def render_table(results):
     consistency = results["consistency"]
     lines = [
         f"Example difficulty on {results['dataset']}: "
-        f"{results['runs_per_architecture']} runs per architecture, "
-        f"{results['epochs']} epochs",
+        f"{results['n_seeds']} runs per architecture, "
+        f"{results['max_epochs']} epochs",
         "",
         "Consistency (mean Spearman of one run with the others):",
         format_table(
@@ -202,6 +218,10 @@ def render_table(results):
             ["architecture", *(f"n={n}" for n in counts)],
         )
     )
+    if results.get("reliability") is not None:
+        headers, rows = reliability_table(results)
+        lines += ["", "Reliability of the mean over the runs (split-half, "
+                  "Spearman-Brown; ICC(2,k)):", format_table(rows, headers)]
     shares = results["first_component_share"]
     if shares:
         lines += ["", "First principal component share:"]

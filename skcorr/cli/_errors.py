@@ -3,8 +3,9 @@ correlated (Li, Sarna, Lin 2025)."""
 
 import argparse
 
-from ..utils.validation import TASKS
+from .._registry import METHODS, SCENARIOS, TASKS
 from ._common import (
+    LibraryDefault,
     UsageError,
     add_common_options,
     at_least,
@@ -12,7 +13,6 @@ from ._common import (
     emit,
     findings_text,
     format_table,
-    library_default,
     matrix_table,
     read_prediction_csv,
     real,
@@ -48,11 +48,10 @@ examples:
 
 
 def add_parser(subparsers):
-    from ..ensemble import SCENARIOS, run_error_study
-    from ..metrics import METHODS
-
-    test_size = library_default(run_error_study, "test_size")
-    n_seeds = library_default(run_error_study, "n_seeds")
+    test_size, n_seeds = (
+        LibraryDefault("skcorr.ensemble.run_error_study", name)
+        for name in ("test_size", "n_seeds")
+    )
 
     parser = subparsers.add_parser(
         "errors",
@@ -61,7 +60,12 @@ def add_parser(subparsers):
             "Fit several scikit-learn models on a dataset (or read released or "
             "your own predictions), then print each model's error rate, the "
             "pairwise error-correlation matrix and the aggregated risk: how often "
-            "k models fail on the same sample, against independent failures."
+            "k models fail on the same sample, against independent failures; "
+            "then, from the models' own outputs, how often two models that are "
+            "both wrong give the same wrong label, their CAPA, the ambiguity "
+            "and bias-variance-diversity decompositions and the label-free "
+            "error estimate of seeded runs (each model of a bundled dataset is "
+            "fitted with a second seed), or why they cannot be computed."
         ),
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -95,7 +99,7 @@ def add_parser(subparsers):
         "--test-size",
         type=real(0, 1, open_interval=True),
         default=test_size,
-        help=f"held-out fraction for scikit-learn datasets (default: {test_size})",
+        help="held-out fraction for scikit-learn datasets (default: %(default)s)",
     )
     parser.add_argument(
         "--scenario",
@@ -107,10 +111,10 @@ def add_parser(subparsers):
         "or backbone (heads on one frozen extractor vs independent ones)",
     )
     parser.add_argument(
-        "--seeds",
+        "--n-seeds",
         type=at_least(2),
         default=n_seeds,
-        help=f"members per algorithm or setting in a --scenario (default: {n_seeds})",
+        help="members per algorithm or setting in a --scenario (default: %(default)s)",
     )
     parser.add_argument(
         "--tolerance",
@@ -183,7 +187,7 @@ def compute_study(args):
         return run_error_study(
             dataset, scenario=args.scenario, method=args.method, task=args.task,
             tolerance=args.tolerance, test_size=args.test_size,
-            n_seeds=args.seeds, data_name=data_name, random_state=args.random_state,
+            n_seeds=args.n_seeds, data_name=data_name, random_state=args.random_state,
             n_jobs=args.n_jobs, verbose=verbosity(args),
         )
     except InvalidParameterError as exc:
@@ -250,7 +254,59 @@ def render_table(results):
         ]
     elif results["task"] == "regression":
         lines += ["", "(pass --tolerance to measure the aggregated risk of regressors)"]
+    lines += member_measure_lines(results)
     return "\n".join(lines) + findings_text(results)
+
+
+def table_of(results, name):
+    """``(header, rows)`` of one of the study's tables, or None."""
+    tables = results.tables if hasattr(results, "tables") else {}
+    frame = tables.get(name)
+    if frame is None:
+        return None
+    return list(frame.columns), frame.to_numpy(dtype=object).tolist()
+
+
+def member_measure_lines(results):
+    """The measures of the members' outputs: agreement when both are wrong
+    and CAPA per pair, the decompositions, the label-free error estimate,
+    and what could not be computed, with why."""
+    lines = []
+    pairs = table_of(results, "agreement")
+    if pairs is not None:
+        agreement, capa = results.get("error_agreement"), results.get("capa")
+        title = "Pairs of models"
+        if agreement is not None:
+            title += (": when both are wrong, the share with the same wrong label "
+                      f"(Kim et al. 2025; two random wrong labels agree "
+                      f"{agreement['uniform_chance']:.3f})")
+        if capa is not None:
+            title += f"; {capa['kind']} CAPA (Goel et al. 2025)"
+        lines += ["", title + ":", format_table(pairs[1], pairs[0])]
+        means = []
+        if agreement is not None and agreement["mean_agreement"] is not None:
+            means.append(f"same wrong label {agreement['mean_agreement']:.3f} "
+                         f"(class chance {agreement['mean_class_chance']:.3f})")
+        if capa is not None and capa["mean"] is not None:
+            means.append(f"CAPA {capa['mean']:.3f} ({capa['min']:.3f} to "
+                         f"{capa['max']:.3f})")
+        if means:
+            lines.append("mean over pairs: " + "; ".join(means))
+    terms = table_of(results, "decompositions")
+    if terms is not None:
+        lines += ["", "Decompositions of the loss of the models' average "
+                  "(ensemble = mean member - ambiguity; = average bias + average "
+                  "variance - diversity):", format_table(terms[1], terms[0])]
+    runs = table_of(results, "label_free_error")
+    if runs is not None:
+        lines += ["", "Label-free test error: disagreement of runs that differ "
+                  "only by seed (Jiang et al. 2022), against their true error:",
+                  format_table(runs[1], runs[0])]
+    missing = results.get("not_computed") or {}
+    if missing:
+        lines += ["", "Not computed:"]
+        lines += [f"- {measure}: {reason}" for measure, reason in missing.items()]
+    return lines
 
 
 def risk_table(risk):

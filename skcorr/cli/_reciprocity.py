@@ -5,9 +5,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..influence import RATINGS_DATASETS
-from ..influence import RECIPROCITY_DATASETS as DATASETS
+from .._registry import RATINGS_DATASETS
+from .._registry import RECIPROCITY_DATASETS as DATASETS
 from ._common import (
+    LibraryDefault,
     UsageError,
     add_common_options,
     at_least,
@@ -33,6 +34,12 @@ settings:
   tracin_ideal         per-step TracInIdeal logged during training
   (with --individuals rows the two separate settings are left out)
 
+attribution check (diabetes and breast_cancer): the linear datamodeling score
+(Park et al. 2023) of influence functions, their leverage-corrected form and
+TracIn: how well each predicts the change of the held-out loss when its model
+is retrained on --lds-subsets random halves of the training rows (1: as
+retraining ranks them, 0: chance; 0 subsets: no check)
+
 The three TracIn settings and the ratings datasets train a torch net: without
 torch (pip install "skcorr[torch]") diabetes and breast_cancer are measured
 with the influence settings alone, and a note on stderr says so.
@@ -51,10 +58,10 @@ https://grouplens.org/datasets/movielens/100k/ and unzip it.
 
 
 def add_parser(subparsers):
-    from ..influence import run_reciprocity_study
-
-    n_individuals = library_default(run_reciprocity_study, "n_individuals")
-    max_epochs = library_default(run_reciprocity_study, "max_epochs")
+    n_individuals, max_epochs, lds_subsets = (
+        LibraryDefault("skcorr.influence.run_reciprocity_study", name)
+        for name in ("n_individuals", "max_epochs", "lds_subsets")
+    )
     parser = subparsers.add_parser(
         "reciprocity",
         help="who gives and who gets: influence inflow, outflow and reciprocity",
@@ -95,7 +102,7 @@ def add_parser(subparsers):
         type=at_least(2),
         default=n_individuals,
         help="individuals the tabular rows are split among (default: "
-        f"{n_individuals})",
+        "%(default)s)",
     )
     parser.add_argument(
         "--individuals",
@@ -110,15 +117,36 @@ def add_parser(subparsers):
         "--max-epochs",
         type=at_least(1),
         default=max_epochs,
-        help=f"training epochs of the net traced by TracIn (default: {max_epochs})",
+        help="training epochs of the net traced by TracIn (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--lds-subsets",
+        type=_lds_subsets,
+        default=lds_subsets,
+        help="random halves of the training rows each attribution's model is "
+        "retrained on to check it (0: no check; default: "
+        "%(default)s)",
     )
     add_common_options(
         parser,
-        n_jobs_help="accepted as by every command; this study is one training "
-        "run and a few matrix products, so it runs in one process whatever the "
-        "value (default: 1)",
+        n_jobs_help="accepted as by every command; this study (one training "
+        "run, a few matrix products and the attribution check's small "
+        "retrainings) runs in one process whatever the value (default: 1)",
     )
     return parser
+
+
+def _lds_subsets(text):
+    """``--lds-subsets``: 0 or an int >= 3."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0 or value in (1, 2):
+        raise argparse.ArgumentTypeError(
+            f"must be 0 (no attribution check) or an integer >= 3; got {text!r}"
+        )
+    return value
 
 
 def _movielens_options(args):
@@ -155,12 +183,16 @@ def compute_study(args):
 
     movielens = check_options(args)
     individuals = getattr(args, "individuals", None)
+    lds_subsets = getattr(args, "lds_subsets", None)
+    if lds_subsets is None:
+        lds_subsets = library_default(run_reciprocity_study, "lds_subsets")
     try:
         return run_reciprocity_study(
             args.dataset,
             n_individuals=args.n_individuals,
             individuals=individuals,
             max_epochs=args.max_epochs,
+            lds_subsets=lds_subsets,
             tracin="auto",
             random_state=args.random_state,
             verbose=verbosity(args),
@@ -176,6 +208,15 @@ def scores_table(scores):
     header = ["setting", *scores.columns]
     rows = [
         [name, *row] for name, row in zip(scores.index, scores.to_numpy(), strict=True)
+    ]
+    return header, rows
+
+
+def attribution_table(check):
+    """``(header, rows)`` of the study's ``attribution_check`` table."""
+    header = ["attribution", *check.columns]
+    rows = [
+        [name, *row] for name, row in zip(check.index, check.to_numpy(), strict=True)
     ]
     return header, rows
 
@@ -201,6 +242,14 @@ def render_table(results):
             ["giver", "outflow", "receiver", "inflow"],
         ),
     ]
+    if results.get("attribution_check") is not None:
+        header, rows = attribution_table(results["attribution_check"])
+        lines += [
+            "",
+            "Attribution checked against retraining (linear datamodeling "
+            "score, held-out rows; 1 = as retraining, 0 = chance):",
+            format_table(rows, header),
+        ]
     return "\n".join(lines) + findings_text(results)
 
 

@@ -12,11 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datasets import IMAGE_DATASETS
-from ..difficulty import ARCHITECTURES, FINGERPRINT_N_EXAMPLES
-from ..ensemble import ERROR_DATASETS
-from ..spurious import DEFAULT_N_EXAMPLES, PATTERN_NAMES, STUDY_MODELS
-from ..utils.progress import progress_bar
+from .._registry import (
+    ARCHITECTURES,
+    DEFAULT_N_EXAMPLES,
+    ERROR_DATASETS,
+    FINGERPRINT_K,
+    IMAGE_DATASETS,
+    PATTERN_NAMES,
+    STUDY_MODELS,
+)
 from . import _difficulty, _errors, _html, _reciprocity, _spurious
 from ._common import (
     UsageError,
@@ -27,7 +31,6 @@ from ._common import (
     format_table,
     matrix_table,
     output_folder,
-    to_jsonable,
     write_csv,
 )
 
@@ -50,8 +53,8 @@ SETTINGS = {
             "models": list(STUDY_MODELS),
             "n_seeds": 2,
         },
-        "difficulty": {"n_runs": 4, "n_epochs": 5, "n_samples": 600,
-                       "n_examples": [10], "architectures": "sklearn"},
+        "difficulty": {"n_seeds": 4, "max_epochs": 5, "n_samples": 600,
+                       "k": [10], "architectures": "sklearn"},
         "reciprocity": {"max_epochs": 6, "n_individuals": 20},
     },
     "full": {
@@ -64,8 +67,8 @@ SETTINGS = {
         },
         # five close variants trained to convergence, where a few sensitive
         # examples fingerprint the variant better than the aggregate
-        "difficulty": {"n_runs": 20, "n_epochs": 40, "n_samples": None,
-                       "n_examples": list(FINGERPRINT_N_EXAMPLES),
+        "difficulty": {"n_seeds": 20, "max_epochs": 40, "n_samples": None,
+                       "k": list(FINGERPRINT_K),
                        "architectures": "variants"},
         "reciprocity": {"max_epochs": 30, "n_individuals": 20},
     },
@@ -316,6 +319,90 @@ def _errors_body(results, dataset):
                 },
             )
         )
+    body.append(_errors_member_measures(results))
+    return "".join(body)
+
+
+_LABEL_FREE_LEGEND = {
+    "model": "model whose runs differ only by seed",
+    "n_seeds": "its runs (one seed each)",
+    "estimate": "label-free estimate of its test error: the rate at which two "
+    "runs predict different labels (Jiang et al. 2022)",
+    "error": "its true test error, mean over the runs",
+    "gap": "estimate - error",
+    "cace": "class-aggregated calibration error of the runs' vote, which "
+    "bounds |error - (m - 1)/m x estimate| for m runs",
+    "within_bound": "whether that bound holds here",
+    "identical_runs": "the runs predict the same label on every test sample",
+    "seed_ignored": "the runs' probabilities are identical: the fit ignores "
+    "its seed and the estimate, 0, says nothing",
+}
+
+
+def _errors_member_measures(results):
+    """The measures of the members' outputs (agreement when both are wrong,
+    CAPA, decompositions, label-free error) and what could not be computed."""
+    body = []
+    pairs = _errors.table_of(results, "agreement")
+    if pairs is not None:
+        header, rows = pairs
+        legend = {"model, other model": "the pair"}
+        agreement = results.get("error_agreement")
+        if agreement is not None:
+            rows.sort(key=lambda row: -np.nan_to_num(row[3], nan=-np.inf))
+            uniform = _html.format_value(agreement["uniform_chance"])
+            legend.update({
+                "both wrong": "share of test samples on which both are wrong",
+                "same wrong label": "among those, the share on which they give "
+                "the same wrong label (Kim et al. 2025); two wrong labels drawn "
+                f"at random agree {uniform} of the time",
+                "class chance": "the share expected if, given the true class, "
+                "each drew its wrong label from its own confusions of that class",
+            })
+        capa = results.get("capa")
+        if capa is not None:
+            legend["CAPA"] = (
+                f"{capa['kind']} chance-adjusted agreement (Goel et al. 2025), "
+                f"from {capa['computed_from']}: 0 is the agreement of models of "
+                "these accuracies spreading their errors evenly, 1 identical "
+                "outputs")
+        body += [
+            _html.paragraph("When both are wrong, do they agree? Pairs of "
+                            "models, the most agreeing wrong labels first:"),
+            _html.table(header, rows, legend, top=TOP_ROWS),
+        ]
+    terms = _errors.table_of(results, "decompositions")
+    if terms is not None:
+        smoothing = (results.get("bias_variance_diversity") or {}).get("smoothing")
+        smoothed = ("" if smoothing is None else
+                    f" (probabilities smoothed by {_html.format_value(smoothing)})")
+        body += [
+            _html.paragraph("Diversity: the loss of the models' average, "
+                            "decomposed (Krogh & Vedelsby 1995; Wood et al. "
+                            "2023):"),
+            _html.table(*terms, {
+                "decomposition": "ambiguity: ensemble loss = mean member loss - "
+                "ambiguity; bias-variance-diversity over the seeded fits "
+                "(trials): expected ensemble loss = average bias + average "
+                "variance - diversity",
+                "loss": "squared error (regression), Brier score of the "
+                "averaged probabilities, or cross-entropy of their normalised "
+                f"geometric mean{smoothed}",
+                "term": "the term of the decomposition",
+                "value": "its value, a mean over the test samples",
+            }),
+        ]
+    runs = _errors.table_of(results, "label_free_error")
+    if runs is not None:
+        body += [
+            _html.paragraph("Test error without labels, from the "
+                            "disagreement of runs that differ only by seed:"),
+            _html.table(*runs, {column: _LABEL_FREE_LEGEND[column]
+                                for column in runs[0]}),
+        ]
+    for measure, reason in (results.get("not_computed") or {}).items():
+        body.append(_html.paragraph(f"Not computed: {measure}, {reason}.",
+                                    "note"))
     return "".join(body)
 
 
@@ -435,7 +522,7 @@ def _difficulty_figure(results):
 
 _FINGERPRINT_LEGEND = {
     "score": "the difficulty score used ('all': every score together)",
-    "examples": "k, the examples whose scores tell the architecture apart",
+    "k": "the number of examples whose scores tell the architecture apart",
     "t_test": "held-out accuracy, k examples chosen by Welch t-tests",
     "random": "held-out accuracy, k random examples",
     "aggregate": "held-out accuracy from the mean over all examples",
@@ -444,18 +531,40 @@ _FINGERPRINT_LEGEND = {
 }
 
 
+def _difficulty_reliability(results):
+    """The reliability table of the mean over the runs, or nothing."""
+    if results.get("reliability") is None:
+        return ""
+    header, rows = _difficulty.reliability_table(results)
+    target = header[-1].removeprefix("runs_for_")
+    return _html.paragraph(
+        "Reliability of the mean score over the runs (are the runs enough?):"
+    ) + _html.table(
+        header,
+        rows,
+        {"split_half": "correlation of the means of two halves of the runs, "
+         "stepped up to all runs by the Spearman-Brown formula (mean over "
+         "splits; 1: the mean ranks examples as any other such mean would)",
+         "std": "its spread over the splits of the runs",
+         "one_run": "the same, stepped down to one run",
+         "icc": "intraclass correlation ICC(2,k): absolute agreement of the "
+         "mean over the runs",
+         header[-1]: f"runs whose mean reaches reliability {target} "
+         "(Spearman-Brown inverted; inf: the runs disagree)"},
+        top=TOP_ROWS,
+    )
+
+
 def _difficulty_body(results):
     consistency = results["consistency"]
-    models = ARCHITECTURES.get(
-        results["architectures"], (results["architectures"], None)
-    )[0]
+    models = ARCHITECTURES.get(results["architectures"], results["architectures"])
     header, rows = _difficulty.fingerprint_table(results)
     return "".join(
         [
             _html.paragraph(
                 f"Scores from training dynamics over "
-                f"{results['runs_per_architecture']} seeded runs each of {models} "
-                f"on digits ({results['epochs']} epochs), their run-to-run "
+                f"{results['n_seeds']} seeded runs each of {models} "
+                f"on digits ({results['max_epochs']} epochs), their run-to-run "
                 "consistency and architecture fingerprints (Kwok et al. 2024)."
             ),
             _html.figure(
@@ -478,6 +587,7 @@ def _difficulty_body(results):
                  "per-example score with the other runs' (1: the same ranking "
                  "of examples every run)"},
             ),
+            _difficulty_reliability(results),
             _html.paragraph(
                 f"Architecture fingerprints (chance "
                 f"{_html.format_value(results['chance'])}):"
@@ -529,6 +639,31 @@ _RECIPROCITY_LEGEND = {
     "ratio": "median over individuals of inflow / outflow; 1: balanced",
 }
 
+_ATTRIBUTION_LEGEND = {
+    "attribution": "influence functions (plain, leverage-corrected) of the "
+    "linear model, TracIn of the net",
+    "model": "the model attributed, and retrained on each random half",
+    "lds": "linear datamodeling score (Park et al. 2023): mean over held-out "
+    "rows of the Spearman correlation, across retrained halves, of the "
+    "predicted and actual change of the loss (1: as retraining, 0: chance)",
+    "lds_sd": "its standard deviation over the held-out rows",
+    "n_eval": "held-out rows where it is defined",
+    "n_subsets": "random halves of the training rows retrained on",
+}
+
+
+def _attribution_check(results):
+    """The attribution-check table of the reciprocity study, if it has one."""
+    check = results.get("attribution_check")
+    if check is None:
+        return ""
+    header, rows = _reciprocity.attribution_table(check)
+    return _html.paragraph(
+        "Attribution checked against retraining: how well each influence "
+        "matrix predicts the change of the held-out loss when its model is "
+        "retrained on random halves of the training rows."
+    ) + _html.table(header, rows, _ATTRIBUTION_LEGEND)
+
 
 def _reciprocity_body(results):
     header, rows = _reciprocity.scores_table(results["scores"])
@@ -551,6 +686,7 @@ def _reciprocity_body(results):
                 {key: text for key, text in _RECIPROCITY_LEGEND.items()
                  if key in header},
             ),
+            _attribution_check(results),
         ]
     )
     if "note" in results:
@@ -563,7 +699,7 @@ def _study_reciprocity(args, settings):
 
     dataset = "breast_cancer" if args.dataset == "breast_cancer" else "diabetes"
     options = _run_options(args)
-    del options["n_jobs"]  # one training run: nothing to run in parallel
+    del options["n_jobs"]  # the study runs in one process (see its --n-jobs help)
     result = run_reciprocity_study(dataset, tracin="auto",
                                    **settings["reciprocity"], **options)
     return (
@@ -629,6 +765,9 @@ TITLE = "skcorr report: how are my models correlated?"
 
 def _build_report(args, out):
     import matplotlib
+
+    from ..utils.progress import progress_bar
+    from ..utils.results import to_jsonable
 
     matplotlib.use("Agg")
     mode = "quick" if args.quick else "full"

@@ -6,9 +6,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datasets import IMAGE_DATASETS, load_image_dataset
-from ..spurious import DEFAULT_N_EXAMPLES, PATTERN_NAMES, STUDY_MODELS
+from .._registry import (
+    DEFAULT_N_EXAMPLES,
+    IMAGE_DATASETS,
+    PATTERN_NAMES,
+    STUDY_MODELS,
+)
 from ._common import (
+    LibraryDefault,
     UsageError,
     add_common_options,
     at_least,
@@ -18,7 +23,6 @@ from ._common import (
     findings_text,
     format_table,
     integer,
-    library_default,
     read_npz,
     verbosity,
 )
@@ -33,16 +37,16 @@ examples:
   skcorr spurious
   skcorr spurious --dataset mnist --patterns S3,R3 --n-examples 0,5,20
   skcorr spurious --dataset my_images.npz --patterns S1,S3 --target-class 3
-  skcorr spurious --patterns S3,R3 --n-examples 0,1,5,20 --seeds 5
+  skcorr spurious --patterns S3,R3 --n-examples 0,1,5,20 --n-seeds 5
   skcorr spurious --models mlp --format csv --output spurious.csv
 """
 
 
 def add_parser(subparsers):
-    from ..spurious import run_spurious_study
-
-    target_class = library_default(run_spurious_study, "target_class")
-    n_seeds = library_default(run_spurious_study, "n_seeds")
+    target_class, n_seeds = (
+        LibraryDefault("skcorr.spurious.run_spurious_study", name)
+        for name in ("target_class", "n_seeds")
+    )
     parser = subparsers.add_parser(
         "spurious",
         help="how few patched examples it takes to learn a spurious pattern",
@@ -89,13 +93,13 @@ def add_parser(subparsers):
         type=integer(),
         default=target_class,
         help="class whose images are patched: one of the integer labels y "
-        f"(default: {target_class})",
+        "(default: %(default)s)",
     )
     parser.add_argument(
-        "--seeds",
+        "--n-seeds",
         type=at_least(1),
         default=n_seeds,
-        help=f"data seeds per cell (default: {n_seeds})",
+        help="data seeds per cell (default: %(default)s)",
     )
     add_common_options(parser)
     return parser
@@ -167,6 +171,7 @@ def _load_dataset(name):
 def compute_study(args):
     """Run :func:`skcorr.spurious.run_spurious_study` with the parsed
     arguments; what it refuses is a usage error."""
+    from ..datasets import load_image_dataset
     from ..spurious import run_spurious_study
 
     dataset = _load_dataset(args.dataset)
@@ -184,7 +189,7 @@ def compute_study(args):
             n_examples=tuple(sorted(args.n_examples)),
             models=tuple(args.models),
             target_class=args.target_class,
-            n_seeds=args.seeds,
+            n_seeds=args.n_seeds,
             data_name=None if named else args.dataset,
             random_state=args.random_state,
             n_jobs=args.n_jobs,
@@ -223,7 +228,7 @@ def render_table(results):
     return "\n".join(
         [
             f"Spurious score on {results['dataset']} (target class "
-            f"{results['target_class']}, mean of {results['seeds']} seeds), by "
+            f"{results['target_class']}, mean of {results['n_seeds']} seeds), by "
             "number of patched training examples:",
             "",
             format_table(rows, ["model", "pattern", "norm", *map(str, counts)]),

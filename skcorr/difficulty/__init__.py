@@ -47,10 +47,16 @@ from ._pointwise import (
 )
 from ._prototypes import prototype_distance
 from ._recording import record_dynamics
+from ._reliability import (
+    intraclass_correlation,
+    runs_for_reliability,
+    spearman_brown,
+    split_half_reliability,
+)
 from ._scorer import make_difficulty_scorer
 from ._study import (
     ARCHITECTURES,
-    FINGERPRINT_N_EXAMPLES,
+    FINGERPRINT_K,
     STUDY_SCORES,
     DifficultyStudy,
     run_difficulty_study,
@@ -70,7 +76,7 @@ __all__ = [
     "ARCHITECTURES",
     "DifficultyStudy",
     "ExampleDifficulty",
-    "FINGERPRINT_N_EXAMPLES",
+    "FINGERPRINT_K",
     "STUDY_SCORES",
     "accuracy",
     "area_under_margin",
@@ -94,6 +100,10 @@ __all__ = [
     "difficulty_findings",
     "run_difficulty_study",
     "runs_needed",
+    "split_half_reliability",
+    "spearman_brown",
+    "intraclass_correlation",
+    "runs_for_reliability",
     "score_correlation",
     "record_dynamics",
     "unforgettable",

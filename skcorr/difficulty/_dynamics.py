@@ -339,7 +339,7 @@ def _cartography_coordinate(index):
 
 
 # name -> kernel(y_block, float64 dynamics_block) -> (n_block,): the per-run
-# scores of ExampleDifficulty (the names of _registry.DYNAMICS_SCORES), each
+# scores of ExampleDifficulty (the names of _score_functions.DYNAMICS_SCORES), each
 # the public function's computation on one block.
 DYNAMICS_KERNELS = {
     "loss": _at_epoch(_loss, -1),

@@ -31,7 +31,7 @@ from ..utils.validation import check_missing_labels, check_same_index
 from ._dynamics import dynamics_scores
 from ._ensemble_scores import ensemble_accuracy, ensemble_agreement
 from ._recording import record_dynamics
-from ._registry import (
+from ._score_functions import (
     ALL_SCORES,
     DYNAMICS_SCORES,
     ENSEMBLE_SCORES,
@@ -64,12 +64,13 @@ def _fit_run(*args):
     counted = epochs_counted_here()
     with member_threads():
         scores, predictions = _fit_and_score_run(*args)
-    n_epochs = args[4]
+    max_epochs = args[4]
     # epochs of a run in another process could not tick the caller's bar
-    return scores, predictions, 0 if counted else n_epochs
+    return scores, predictions, 0 if counted else max_epochs
 
 
-def _fit_and_score_run(estimator, X, y, seed, n_epochs, every, n_classes, score_names):
+def _fit_and_score_run(estimator, X, y, seed, max_epochs, every, n_classes,
+                       score_names):
     """Fit one seeded run, record its dynamics and score every example.
 
     Runs inside the joblib worker: torch (for skorch nets) is seeded here.
@@ -87,7 +88,7 @@ def _fit_and_score_run(estimator, X, y, seed, n_epochs, every, n_classes, score_
     )
     with context:
         run = record_dynamics(
-            estimator, X, y, n_epochs, classes=np.arange(n_classes), every=every
+            estimator, X, y, max_epochs, classes=np.arange(n_classes), every=every
         )
     # the dynamics scores in one blockwise pass, validated once (the numbers
     # of the score functions, which read the same blocks)
@@ -109,11 +110,11 @@ def _fit_and_score_run(estimator, X, y, seed, n_epochs, every, n_classes, score_
 class ExampleDifficulty(BaseEstimator):
     """Difficulty scores of every training example over many seeded runs.
 
-    Fits ``n_runs`` clones of ``estimator``, each with its own seed (drawn
+    Fits ``n_seeds`` clones of ``estimator``, each with its own seed (drawn
     once from ``random_state``, as :class:`~sklearn.ensemble.BaggingClassifier`
     does, and set into every nested ``random_state``; skorch nets also get
     torch seeded inside the worker), records each run's training dynamics for
-    ``n_epochs`` epochs (:func:`record_dynamics`) and computes the requested
+    ``max_epochs`` epochs (:func:`record_dynamics`) and computes the requested
     scores per run, following Kwok et al. (2024). Every score is oriented so
     that **higher means harder**.
 
@@ -141,10 +142,10 @@ class ExampleDifficulty(BaseEstimator):
         recorded epochs); across runs:
         ``"ensemble_accuracy"``, ``"ensemble_agreement"``. None means the
         dynamics scores that need no net.
-    n_runs : int, default=10
+    n_seeds : int, default=10
         Number of seeded runs.
-    n_epochs : int, default=10
-        Epochs per run.
+    max_epochs : int, default=10
+        Epochs each run trains (skorch's name).
     every : int, default=1
         Record the dynamics every ``every`` epochs.
     random_state : int, RandomState instance or None, default=None
@@ -161,14 +162,14 @@ class ExampleDifficulty(BaseEstimator):
 
     Attributes
     ----------
-    scores_ : dict of str -> ndarray of shape (n_samples, n_runs)
+    scores_ : dict of str -> ndarray of shape (n_samples, n_seeds)
         The per-run scores.
     mean_scores_ : DataFrame of shape (n_samples, n_scores)
         The mean over runs of each score (one column per score; ensemble
         scores computed across runs).
-    predictions_ : ndarray of shape (n_samples, n_runs)
+    predictions_ : ndarray of shape (n_samples, n_seeds)
         Each run's final predicted class index.
-    seeds_ : ndarray of shape (n_runs,)
+    seeds_ : ndarray of shape (n_seeds,)
     classes_ : ndarray of shape (n_classes,)
     n_features_in_ : int
 
@@ -185,7 +186,7 @@ class ExampleDifficulty(BaseEstimator):
     >>> X, y = load_iris(return_X_y=True)
     >>> difficulty = ExampleDifficulty(
     ...     SGDClassifier(loss="log_loss"), scores=["loss", "forgetting_events"],
-    ...     n_runs=3, n_epochs=5, random_state=0).fit(X, y)
+    ...     n_seeds=3, max_epochs=5, random_state=0).fit(X, y)
     >>> difficulty.scores_["loss"].shape
     (150, 3)
     >>> list(difficulty.mean_scores_.columns)
@@ -195,20 +196,20 @@ class ExampleDifficulty(BaseEstimator):
     _parameter_constraints = {
         "estimator": [HasMethods(["fit", "predict_proba"])],
         "scores": [list, tuple, None],
-        "n_runs": [Interval(Integral, 1, None, closed="left")],
-        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "n_seeds": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "every": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
     }
 
-    def __init__(self, estimator, *, scores=None, n_runs=10, n_epochs=10, every=1,
+    def __init__(self, estimator, *, scores=None, n_seeds=10, max_epochs=10, every=1,
                  random_state=None, n_jobs=None, verbose=0):
         self.estimator = estimator
         self.scores = scores
-        self.n_runs = n_runs
-        self.n_epochs = n_epochs
+        self.n_seeds = n_seeds
+        self.max_epochs = max_epochs
         self.every = every
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -237,21 +238,21 @@ class ExampleDifficulty(BaseEstimator):
                 f"Scores {model_scores} need a torch model: use a skorch net as "
                 "the estimator, or drop them."
             )
-        if self.every > self.n_epochs:
+        if self.every > self.max_epochs:
             raise ValueError(
-                f"every={self.every} exceeds n_epochs={self.n_epochs}: nothing "
+                f"every={self.every} exceeds max_epochs={self.max_epochs}: nothing "
                 "would be recorded."
             )
-        if "vog" in names and self.n_epochs // self.every < 2:
+        if "vog" in names and self.max_epochs // self.every < 2:
             raise ValueError(
-                f"Score 'vog' needs at least two recorded epochs; n_epochs="
-                f"{self.n_epochs} and every={self.every} record "
-                f"{self.n_epochs // self.every}."
+                f"Score 'vog' needs at least two recorded epochs; max_epochs="
+                f"{self.max_epochs} and every={self.every} record "
+                f"{self.max_epochs // self.every}."
             )
         return names
 
     def fit(self, X, y):
-        """Fit ``n_runs`` seeded runs and score every example of ``(X, y)``.
+        """Fit ``n_seeds`` seeded runs and score every example of ``(X, y)``.
 
         Parameters
         ----------
@@ -293,16 +294,16 @@ class ExampleDifficulty(BaseEstimator):
         if is_skorch_net(self.estimator):
             y_index = y_index.astype(np.int64)
         rng = check_random_state(self.random_state)
-        self.seeds_ = rng.randint(MAX_SEED, size=self.n_runs)
+        self.seeds_ = rng.randint(MAX_SEED, size=self.n_seeds)
         per_run = [name for name in names if name not in ENSEMBLE_SCORES]
         with blas_single_thread(), progress_bar(
-            self.n_runs * self.n_epochs, "difficulty runs", self.verbose,
+            self.n_seeds * self.max_epochs, "difficulty runs", self.verbose,
             unit="epoch",
         ) as progress, counting_epochs(progress):
             results = parallel_map(
                 (
                     delayed(_fit_run)(
-                        self.estimator, X, y_index, seed, self.n_epochs,
+                        self.estimator, X, y_index, seed, self.max_epochs,
                         self.every, self.classes_.size, per_run,
                     )
                     for seed in self.seeds_

@@ -12,10 +12,52 @@ def _n_test_runs(results):
     ``ceil(0.5 * n)``), or None when the fitted runs are not in ``results``."""
     difficulty = results.get("difficulty")
     if difficulty:
-        return math.ceil(0.5 * sum(fit.n_runs for fit in difficulty.values()))
-    if results.get("n_runs") is not None:  # runs per architecture, each row
-        return math.ceil(0.5 * results["n_runs"] * len(results["consistency"]))
+        return math.ceil(0.5 * sum(fit.n_seeds for fit in difficulty.values()))
+    if results.get("n_seeds") is not None:  # runs per architecture, each row
+        return math.ceil(0.5 * results["n_seeds"] * len(results["consistency"]))
     return None
+
+
+def _reliability_finding(table, n_runs):
+    """Whether the mean of the runs reaches the target reliability, from the
+    study's reliability table (architecture, score, split_half, icc,
+    runs_for_<target>)."""
+    runs_column = next(c for c in table.columns if c.startswith("runs_for_"))
+    target = float(runs_column.removeprefix("runs_for_"))
+    defined = table.dropna(subset=["split_half"])
+    constant = len(table) - len(defined)
+    left_out = (f"; {constant} constant score(s) have none" if constant else "")
+    of_runs = f"the {n_runs} runs" if n_runs is not None else "the runs"
+    if not len(defined):
+        return Finding("difficulty", f"No score varies: the mean over {of_runs} "
+                       f"has no reliability{left_out}.", False,
+                       {"constant_scores": constant})
+    pairs = defined["architecture"] + "/" + defined["score"]
+    values = defined["split_half"].to_numpy()
+    low, high = int(values.argmin()), int(values.argmax())
+    reached = int((values >= target).sum())
+    worst_runs = float(defined[runs_column].iloc[low])
+    mean = float(values.mean())
+    if worst_runs == math.inf:
+        needs = "never reaches it: its runs disagree"
+    else:
+        needs = f"needs {format_number(int(worst_runs))} runs for it"
+    text = (
+        f"The mean score over {of_runs} has split-half reliability "
+        f"{format_number(mean)} on average (Spearman-Brown; from "
+        f"{format_number(values[low])}, {pairs.iloc[low]}, to "
+        f"{format_number(values[high])}, {pairs.iloc[high]}; ICC(2,k) "
+        f"{format_number(float(defined['icc'].mean()))}); {reached} of "
+        f"{len(defined)} architecture/score pairs reach {format_number(target)}, "
+        f"and the least reliable {needs}{left_out}."
+    )
+    return Finding("difficulty", text, reached == len(defined), {
+        "mean_split_half": mean, "mean_icc": float(defined["icc"].mean()),
+        "target": target, "reaching_target": reached, "pairs": len(defined),
+        "lowest": (defined["architecture"].iloc[low], defined["score"].iloc[low],
+                   float(values[low])),
+        "runs_for_lowest": worst_runs, "constant_scores": constant,
+    })
 
 
 def difficulty_findings(results):
@@ -26,16 +68,18 @@ def difficulty_findings(results):
     results : Bunch or dict
         From :func:`run_difficulty_study`: ``consistency`` (DataFrame,
         architecture x score), ``fingerprint`` (DataFrame with ``score``,
-        ``n_examples``, ``selection``, ``accuracy``), ``chance`` and,
-        optionally, ``difficulty`` (the fitted runs) or ``n_runs`` (runs per
+        ``k``, ``selection``, ``accuracy``), ``chance`` and,
+        optionally, ``difficulty`` (the fitted runs) or ``n_seeds`` (runs per
         architecture, one architecture per row of ``consistency``), for the
         binomial test of the fingerprint accuracy against chance.
 
     Returns
     -------
     findings : list of :class:`~skcorr.utils.findings.Finding`
-        The consistency finding, then the fingerprint finding (all scores
-        together, examples chosen by t-test, the best k).
+        The consistency finding, then, when ``results`` hold a
+        ``reliability`` table, the reliability finding (does the mean of the
+        runs reach reliability 0.9?), then the fingerprint finding (all
+        scores together, examples chosen by t-test, the best k).
 
     Raises
     ------
@@ -55,7 +99,7 @@ def difficulty_findings(results):
     >>> results = {"chance": 0.5,
     ...     "consistency": pd.DataFrame({"loss": [0.9, 0.7]}, index=["a", "b"]),
     ...     "fingerprint": pd.DataFrame({"score": ["all", "all"],
-    ...         "n_examples": [10, 10], "selection": ["t_test", "aggregate"],
+    ...         "k": [10, 10], "selection": ["t_test", "aggregate"],
     ...         "accuracy": [0.9, 0.6]})}
     >>> for finding in difficulty_findings(results):  # doctest: +NORMALIZE_WHITESPACE
     ...     print(finding.text)
@@ -85,6 +129,9 @@ def difficulty_findings(results):
         {"mean_spearman": mean, "lowest": (*low, float(cells[low])),
          "highest": (*high, float(cells[high]))},
     ))
+    if results.get("reliability") is not None and len(results["reliability"]):
+        findings.append(_reliability_finding(results["reliability"],
+                                             results.get("n_seeds")))
     table = results["fingerprint"]
     chance = float(results["chance"])
     together = table[table["score"] == "all"]
@@ -92,10 +139,10 @@ def difficulty_findings(results):
     if len(chosen) == 0:
         return findings
     best = chosen.loc[chosen["accuracy"].idxmax()]
-    k, accuracy = int(best["n_examples"]), float(best["accuracy"])
+    k, accuracy = int(best["k"]), float(best["accuracy"])
     aggregate = together[(together["selection"] == "aggregate")
-                         & (together["n_examples"] == k)]["accuracy"]
-    evidence = {"n_examples": k, "accuracy": accuracy, "chance": chance}
+                         & (together["k"] == k)]["accuracy"]
+    evidence = {"k": k, "accuracy": accuracy, "chance": chance}
     n_test = _n_test_runs(results)
     if n_test is not None:
         from scipy.stats import binomtest

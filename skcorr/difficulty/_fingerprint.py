@@ -72,7 +72,7 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
     labels are the architectures. Following Kwok et al. (2024), each score is
     standardised; for each example, score and pair of architectures a Welch
     t-test compares the runs, giving ``-log(p + 1e-15)`` (NaN p-values count
-    as 1), averaged over scores and pairs; the ``n_examples`` examples with
+    as 1), averaged over scores and pairs; the ``k`` examples with
     the largest statistic are kept and an L2 logistic regression with ``C``
     chosen by cross-validation classifies the runs from their scores on them
     (or, ``classifier="kmeans"``, k-means with one cluster per architecture,
@@ -86,13 +86,14 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    n_examples : int, default=10
-        Examples kept (all of them if fewer are available).
+    k : int, default=10
+        Examples kept (all of them if fewer are available), as
+        :class:`~sklearn.feature_selection.SelectKBest`'s ``k``.
     n_scores : int, default=1
         Number of score blocks in the columns of ``X``.
     selection : {"t_test", "random", "aggregate"}, default="t_test"
         ``"t_test"``: the study's selection. Baselines: ``"random"`` keeps
-        ``n_examples`` random examples; ``"aggregate"`` classifies from the
+        ``k`` random examples; ``"aggregate"`` classifies from the
         mean of each score over all examples.
     classifier : {"logistic", "kmeans"}, default="logistic"
         ``"logistic"``: L2 logistic regression with ``C`` chosen by
@@ -126,7 +127,7 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
     Warns
     -----
     UserWarning
-        From :meth:`fit`, when ``n_examples`` exceeds the examples (all are
+        From :meth:`fit`, when ``k`` exceeds the examples (all are
         kept), and when an architecture has a single run (its t-tests are
         undefined and it does not guide the selection).
 
@@ -159,17 +160,17 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
     >>> runs = rng.normal(size=(40, 50))       # 40 runs x 50 examples
     >>> arch = np.repeat([0, 1], 20)
     >>> runs[arch == 1, 7] += 3.0              # example 7 tells them apart
-    >>> model = ArchitectureFingerprinter(n_examples=1).fit(runs, arch)
+    >>> model = ArchitectureFingerprinter(k=1).fit(runs, arch)
     >>> model.selected_examples_
     array([7])
-    >>> clusters = ArchitectureFingerprinter(n_examples=1, classifier="kmeans",
+    >>> clusters = ArchitectureFingerprinter(k=1, classifier="kmeans",
     ...                                      random_state=0).fit(runs, arch)
     >>> float(clusters.score(runs, arch)) > 0.9
     True
     """
 
     _parameter_constraints = {
-        "n_examples": [Interval(Integral, 1, None, closed="left")],
+        "k": [Interval(Integral, 1, None, closed="left")],
         "n_scores": [Interval(Integral, 1, None, closed="left")],
         "selection": [StrOptions({"t_test", "random", "aggregate"})],
         "classifier": [StrOptions({"logistic", "kmeans"})],
@@ -179,10 +180,10 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, n_examples=10, *, n_scores=1, selection="t_test",
+    def __init__(self, k=10, *, n_scores=1, selection="t_test",
                  classifier="logistic", exclude_from_selection=None, Cs=10,
                  cv=3, random_state=None):
-        self.n_examples = n_examples
+        self.k = k
         self.n_scores = n_scores
         self.selection = selection
         self.classifier = classifier
@@ -192,7 +193,8 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _blocks(self, X):
-        """(n_runs, n_scores, n_examples) standardised with the fitted moments."""
+        """(n_runs, n_scores, n_examples_total), standardised with the fitted
+        moments."""
         blocks = X.reshape(X.shape[0], self.n_scores, -1)
         return (blocks - self.score_mean_[:, None]) / self.score_scale_[:, None]
 
@@ -243,15 +245,15 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
             blocks, y_index,
             exclude=excluded if self.selection == "t_test" else (),
         )
-        if self.n_examples > n_total:
+        if self.k > n_total:
             # As SelectKBest does for k > n_features: keep them all, and say so.
             warnings.warn(
-                f"n_examples={self.n_examples} is more than the {n_total} examples "
+                f"k={self.k} is more than the {n_total} examples "
                 "the runs have: all of them are used.",
                 UserWarning,
                 stacklevel=2,
             )
-        n_keep = min(self.n_examples, n_total)
+        n_keep = min(self.k, n_total)
         rng = check_random_state(self.random_state)
         if self.selection == "t_test":
             order = np.argsort(-self.example_statistic_, kind="stable")
@@ -321,7 +323,7 @@ class ArchitectureFingerprinter(ClassifierMixin, BaseEstimator):
         return {int(np.flatnonzero(self.classes_ == label)[0]) for label in excluded}
 
     def _fit_kmeans(self, features, y_index, rng):
-        n_classes = self.classes_.size  # each class has a run: n_runs >= k
+        n_classes = self.classes_.size  # each class has a run: n_runs >= n_clusters
         self.classifier_ = KMeans(
             n_clusters=n_classes, n_init=10, random_state=draw_seed(rng)
         ).fit(features)
@@ -413,7 +415,7 @@ def leave_one_architecture_out_score(estimator, X_train, y_train, X_test, y_test
     >>> runs[:, 4] += np.where(arch == "a", 3.0, 0.0)  # only a -> lost by LOAO
     >>> runs[:, 9] += np.select([arch == "b", arch == "c"], [3.0, -3.0], 0.0)
     >>> result = leave_one_architecture_out_score(
-    ...     ArchitectureFingerprinter(n_examples=1, random_state=0),
+    ...     ArchitectureFingerprinter(k=1, random_state=0),
     ...     runs[::2], arch[::2],
     ...     runs[1::2], arch[1::2])
     >>> result.selected_examples["a"], result.selected_examples["b"]

@@ -64,7 +64,7 @@ def _memmap_path(memmap, what):
         "estimator": [object],
         "X": ["array-like"],
         "y": ["array-like"],
-        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "classes": ["array-like", None],
         "every": [Interval(Integral, 1, None, closed="left")],
         "X_record": ["array-like", None],
@@ -76,7 +76,7 @@ def _memmap_path(memmap, what):
     },
     prefer_skip_nested_validation=True,
 )
-def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
+def record_dynamics(estimator, X, y, max_epochs, *, classes=None, every=1,
                     X_record=None, y_record=None, record_logits=False,
                     record_loss=False, memmap=None, random_state=None):
     """Train a clone of ``estimator`` epoch by epoch and record its dynamics.
@@ -85,7 +85,7 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
     ``(X, y)``; every ``every`` epochs the probabilities on the recording set
     (``X_record``, by default ``X``: the training set, without whatever
     augmentation training uses) are stored. A skorch net is fitted for
-    ``n_epochs`` epochs with a :class:`TrainingDynamics` callback.
+    ``max_epochs`` epochs with a :class:`TrainingDynamics` callback.
 
     Parameters
     ----------
@@ -98,8 +98,9 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
         Training inputs.
     y : array-like of shape (n_samples,)
         Training labels.
-    n_epochs : int
-        Epochs to train.
+    max_epochs : int
+        Epochs to train (skorch's name; a net's own ``max_epochs`` is
+        replaced by it).
     classes : array-like, default=None
         All classes, for ``partial_fit``; by default the labels in ``y``.
     every : int, default=1
@@ -140,7 +141,7 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
     >>> from sklearn.linear_model import SGDClassifier
     >>> from skcorr.difficulty import record_dynamics
     >>> X, y = load_iris(return_X_y=True)
-    >>> result = record_dynamics(SGDClassifier(loss="log_loss"), X, y, n_epochs=4,
+    >>> result = record_dynamics(SGDClassifier(loss="log_loss"), X, y, max_epochs=4,
     ...                          random_state=0)
     >>> result.dynamics.shape, result.epochs
     ((150, 4, 3), [1, 2, 3, 4])
@@ -159,7 +160,7 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
         )
         set_random_states(estimator, seed)
     if is_skorch_net(estimator):
-        return _record_skorch(estimator, X, y, n_epochs, every=every,
+        return _record_skorch(estimator, X, y, max_epochs, every=every,
                               X_record=X_record, y_record=y_record,
                               record_logits=record_logits, record_loss=record_loss,
                               memmap=memmap)
@@ -171,7 +172,7 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
     elif y_record is None:
         raise ValueError("Pass y_record together with X_record.")
     y_index = class_indices(y_record, classes)
-    max_records = n_epochs // every
+    max_records = max_epochs // every
     buffers = {
         name: DynamicsBuffer(_memmap_path(memmap, name), max_records)
         for name, wanted in (("proba", True), ("logits", record_logits),
@@ -179,7 +180,7 @@ def record_dynamics(estimator, X, y, n_epochs, *, classes=None, every=1,
         if wanted
     }
     epochs = []
-    for epoch in range(1, n_epochs + 1):
+    for epoch in range(1, max_epochs + 1):
         with reraise_interrupt():
             estimator.partial_fit(X, y, classes=classes)
         tick_epoch()
@@ -213,7 +214,7 @@ def _result(estimator, buffers, epochs, classes, y_index):
     return result
 
 
-def _record_skorch(net, X, y, n_epochs, *, every, X_record, y_record,
+def _record_skorch(net, X, y, max_epochs, *, every, X_record, y_record,
                    record_logits, record_loss, memmap):
     from ._callbacks import TrainingDynamics
 
@@ -225,7 +226,7 @@ def _record_skorch(net, X, y, n_epochs, *, every, X_record, y_record,
                                 record_logits=record_logits,
                                 record_loss=record_loss, memmap=memmap)
     callbacks = net.callbacks if isinstance(net.callbacks, list) else []
-    net.set_params(max_epochs=n_epochs,
+    net.set_params(max_epochs=max_epochs,
                    callbacks=[*callbacks, ("training_dynamics", callback)])
     with reraise_interrupt():
         net.fit(X, y)

@@ -1,5 +1,6 @@
-"""Names of the per-run difficulty scores that :class:`ExampleDifficulty`
-computes from one run's training dynamics (and, for nets, its model)."""
+"""The function behind each per-run difficulty score that
+:class:`ExampleDifficulty` computes from one run's training dynamics (and, for
+nets, its model), by name."""
 
 from ._dynamics import (
     area_under_margin,

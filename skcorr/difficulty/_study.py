@@ -9,6 +9,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.utils import check_random_state
 
+from .._registry import ARCHITECTURES, FINGERPRINT_K, STUDY_SCORES
 from ..datasets import IMAGE_DATASETS, load_image_dataset
 from ..utils.fixes import Interval, StrOptions, validate_params
 from ..utils.optional import require_torch
@@ -19,11 +20,11 @@ from ._consistency import difficulty_pca, run_consistency, runs_needed
 from ._estimator import ExampleDifficulty
 from ._findings import difficulty_findings
 from ._fingerprint import ArchitectureFingerprinter, leave_one_architecture_out_score
-
-STUDY_SCORES = ("loss", "margin", "el2n", "area_under_margin", "forgetting_events",
-                "iteration_learned", "cartography_confidence")
-# Numbers of examples the architecture fingerprints keep, by default.
-FINGERPRINT_N_EXAMPLES = (1, 10, 100)
+from ._reliability import (
+    _runs_for_target,
+    intraclass_correlation,
+    split_half_reliability,
+)
 
 
 class DifficultyStudy(StudyResult):
@@ -34,19 +35,25 @@ class DifficultyStudy(StudyResult):
     with the others), ``runs_needed`` (DataFrame: architecture, n_runs,
     median_rank_error, for the first score), ``first_component_share``
     (dict: architecture -> float), ``score_correlation`` (DataFrame, first
-    architecture), ``fingerprint`` (DataFrame: score, n_examples, selection,
-    accuracy), ``chance``, ``sample_indices`` (rows of the dataset used, in
-    the order of the per-example scores), ``mean_scores`` (architecture ->
+    architecture), ``reliability`` (DataFrame, one row per architecture and
+    score: ``split_half``, the Spearman-Brown split-half reliability of the
+    mean of all runs, ``split_half_std`` its spread over splits,
+    ``single_run`` one run's, ``icc`` the ICC(2,k) of the mean and
+    ``runs_for_0.9`` the runs whose mean reaches 0.9), ``fingerprint``
+    (DataFrame: score, k, selection, accuracy), ``chance``,
+    ``sample_indices`` (rows of the dataset used, in the order of the
+    per-example scores), ``mean_scores`` (architecture ->
     DataFrame of per-example mean scores indexed by dataset row),
     ``hardest`` (``architecture`` and ``mean_loss``: the examples of highest
     mean loss of the first architecture, None without a loss score),
-    ``dataset``, ``architectures``, ``runs_per_architecture``, ``epochs``,
+    ``dataset``, ``architectures``, ``n_seeds`` (runs per architecture),
+    ``max_epochs``,
     and ``study``, ``settings``, ``findings`` (:func:`difficulty_findings`),
     ``seconds`` as every :class:`~skcorr.utils.results.StudyResult`.
     """
 
-    _TABLES = ("consistency", "runs_needed", "fingerprint")
-    _RECORDS = ("runs_needed", "fingerprint")
+    _TABLES = ("consistency", "runs_needed", "reliability", "fingerprint")
+    _RECORDS = ("runs_needed", "reliability", "fingerprint")
     _NOT_JSON = ("difficulty", "score_correlation", "sample_indices")
 
 
@@ -137,13 +144,12 @@ def torch_architectures(image_shape=(8, 8)):
     return torch_nets(image_shape)
 
 
-# The architectures the study trains by name: what each is, and its maker.
-ARCHITECTURES = {
-    "sklearn": ("three MLPs of different width and depth", default_architectures),
-    "variants": ("five variants of one MLP (SGD, Adam, a lower learning rate, "
-                 "wider, deeper)", variant_architectures),
-    "torch": ('a small CNN and an MLP as skorch nets (needs pip install '
-              '"skcorr[torch]")', torch_architectures),
+# The maker of each named architecture of ``ARCHITECTURES`` (the registry
+# holds the names and what they are; the makers build models, so they live here).
+_ARCHITECTURE_MAKERS = {
+    "sklearn": default_architectures,
+    "variants": variant_architectures,
+    "torch": torch_architectures,
 }
 
 
@@ -153,7 +159,7 @@ def _architectures(architectures, image_shape):
     if architectures == "torch":  # the nets are sized by the images
         return torch_architectures(image_shape)
     if isinstance(architectures, str):
-        return ARCHITECTURES[architectures][1]()
+        return _ARCHITECTURE_MAKERS[architectures]()
     return architectures
 
 
@@ -166,11 +172,11 @@ def _load(dataset):
 @validate_params(
     {
         "dataset": [StrOptions(set(IMAGE_DATASETS))],
-        "n_runs": [Interval(Integral, 4, None, closed="left")],
-        "n_epochs": [Interval(Integral, 1, None, closed="left")],
+        "n_seeds": [Interval(Integral, 4, None, closed="left")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "architectures": [dict, StrOptions(set(ARCHITECTURES)), None],
         "scores": [list, tuple, None],
-        "n_examples": [list, tuple],
+        "k": [list, tuple],
         "n_samples": [Interval(Integral, 10, None, closed="left"), None],
         "n_hardest": [Interval(Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
@@ -179,16 +185,19 @@ def _load(dataset):
     },
     prefer_skip_nested_validation=True,
 )
-def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
+def run_difficulty_study(dataset="digits", *, n_seeds=10, max_epochs=10,
                          architectures=None, scores=None,
-                         n_examples=FINGERPRINT_N_EXAMPLES, n_samples=None,
+                         k=FINGERPRINT_K, n_samples=None,
                          n_hardest=10, random_state=0, n_jobs=None, verbose=0):
     """Run study C (Kwok et al., 2024) on a scikit-learn dataset.
 
-    Fits ``n_runs`` seeded runs of each architecture with
+    Fits ``n_seeds`` seeded runs of each architecture with
     :class:`ExampleDifficulty`, then measures: the consistency of one run with
     the others, the rank error of the n-run mean against the all-run mean as
-    n grows, the share of the first principal component of the
+    n grows, the reliability of the mean of all runs
+    (:func:`split_half_reliability`, :func:`intraclass_correlation`) and the
+    runs it would take to reach 0.9, the share of the first principal
+    component of the
     quantile-normalised mean scores, and the held-out accuracy of
     :class:`ArchitectureFingerprinter` for each number of examples, against
     the random-example and aggregate baselines (runs split 50/50), and, with
@@ -203,10 +212,10 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         :func:`sklearn.datasets.load_digits` or 5,000 real 28x28 MNIST digits
         (:func:`~skcorr.datasets.load_mnist_5k`, needs ``pip install
         "skcorr[data]"``), pixels scaled to [0, 1].
-    n_runs : int, default=10
-        Runs per architecture (at least 4).
-    n_epochs : int, default=10
-        Epochs per run.
+    n_seeds : int, default=10
+        Seeded runs per architecture (at least 4).
+    max_epochs : int, default=10
+        Epochs each run trains.
     architectures : dict of str -> estimator, "sklearn", "variants" or "torch", \
             default=None
         Classifiers with ``partial_fit`` or skorch nets; ``"sklearn"`` or
@@ -218,8 +227,9 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
         (:func:`torch_architectures`).
     scores : list of str, default=None
         Per-run scores of :class:`ExampleDifficulty`; a default set of seven.
-    n_examples : list of int, default=(1, 10, 100)
-        Numbers of examples the fingerprinter keeps.
+    k : list of int, default=(1, 10, 100)
+        Numbers of examples the fingerprinter keeps
+        (``ArchitectureFingerprinter(k=...)``), one row each.
     n_samples : int, default=None
         Use a random subset of this many examples (quicker); all by default.
     n_hardest : int, default=10
@@ -250,7 +260,7 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     >>> from skcorr.difficulty import run_difficulty_study
     >>> from sklearn.neural_network import MLPClassifier
     >>> results = run_difficulty_study(
-    ...     n_runs=4, n_epochs=2, n_samples=100, n_examples=[5], scores=["loss"],
+    ...     n_seeds=4, max_epochs=2, n_samples=100, k=[5], scores=["loss"],
     ...     architectures={"a": MLPClassifier((8,)), "b": MLPClassifier((8, 8))})
     >>> sorted(results.fingerprint["selection"].unique())
     ['aggregate', 'random', 't_test']
@@ -263,9 +273,9 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     architectures_name = architectures if isinstance(architectures, str) else (
         "sklearn" if architectures is None else "custom")
     settings = {"dataset": dataset, "architectures": architectures_name,
-                "n_runs": n_runs,
-                "n_epochs": n_epochs, "scores": scores,
-                "n_examples": list(n_examples), "n_samples": n_samples,
+                "n_seeds": n_seeds,
+                "max_epochs": max_epochs, "scores": scores,
+                "k": list(k), "n_samples": n_samples,
                 "random_state": random_state}
     rng = check_random_state(random_state)
     X, y, image_shape = _load(dataset)
@@ -283,7 +293,7 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     ) as progress:
         for name, estimator in architectures.items():
             difficulty[name] = ExampleDifficulty(
-                estimator, scores=scores, n_runs=n_runs, n_epochs=n_epochs,
+                estimator, scores=scores, n_seeds=n_seeds, max_epochs=max_epochs,
                 random_state=draw_seed(rng), n_jobs=n_jobs,
                 verbose=verbose,
             ).fit(X, y)
@@ -299,7 +309,8 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
             for score in scores
         }
     )
-    sizes = sorted({1, 2, max(1, n_runs // 4), max(1, n_runs // 2), n_runs - 1})
+    sizes = sorted({1, 2, max(1, n_seeds // 4), max(1, n_seeds // 2),
+                    n_seeds - 1})
     needed = []
     for name, fit in difficulty.items():
         curve = runs_needed(fit.scores_[scores[0]], n_runs=sizes,
@@ -316,7 +327,9 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     } if len(varying) >= 2 else {}
     correlation = score_correlation(first[varying]) if len(varying) >= 2 else None
 
-    fingerprint = _fingerprint_table(difficulty, scores, n_examples, rng)
+    fingerprint = _fingerprint_table(difficulty, scores, k, rng)
+    reliability = _reliability_table(difficulty, scores, rng)  # after all else:
+    # its splits draw the last seeds, so the other results stay as they were
     mean_scores = {}
     for architecture, fit in difficulty.items():
         frame = fit.mean_scores_.copy()
@@ -328,11 +341,12 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     results = DifficultyStudy(
         dataset=dataset,
         architectures=architectures_name,
-        runs_per_architecture=n_runs,
-        epochs=n_epochs,
+        n_seeds=n_seeds,
+        max_epochs=max_epochs,
         difficulty=difficulty,
         consistency=consistency,
         runs_needed=pd.DataFrame(needed),
+        reliability=reliability,
         first_component_share=share,
         score_correlation=correlation,
         fingerprint=fingerprint,
@@ -347,7 +361,7 @@ def run_difficulty_study(dataset="digits", *, n_runs=10, n_epochs=10,
     return results
 
 
-def _fingerprint_table(difficulty, scores, n_examples, rng):
+def _fingerprint_table(difficulty, scores, ks, rng):
     """Held-out fingerprint accuracy, all scores together and one at a time.
 
     Samples are runs, features their per-example scores (score-major). One
@@ -356,7 +370,7 @@ def _fingerprint_table(difficulty, scores, n_examples, rng):
     """
     import pandas as pd
 
-    labels = np.concatenate([np.repeat(name, fit.n_runs)
+    labels = np.concatenate([np.repeat(name, fit.n_seeds)
                              for name, fit in difficulty.items()])
     train, test = train_test_split(
         np.arange(labels.size), test_size=0.5, stratify=labels,
@@ -371,24 +385,68 @@ def _fingerprint_table(difficulty, scores, n_examples, rng):
             np.hstack([fit.scores_[score].T for score in subset])
             for fit in difficulty.values()
         ])
-        for k in n_examples:
+        for k in ks:
             for selection in ("t_test", "random", "aggregate"):
                 model = ArchitectureFingerprinter(
-                    n_examples=k, n_scores=len(subset), selection=selection,
+                    k=k, n_scores=len(subset), selection=selection,
                     random_state=draw_seed(rng),
                 ).fit(runs[train], labels[train])
-                rows.append({"score": score_name, "n_examples": k,
+                rows.append({"score": score_name, "k": k,
                              "selection": selection,
                              "accuracy": model.score(runs[test], labels[test])})
             if len(difficulty) >= 3:  # selection that never saw the architecture
                 template = ArchitectureFingerprinter(
-                    n_examples=k, n_scores=len(subset),
+                    k=k, n_scores=len(subset),
                     random_state=draw_seed(rng),
                 )
                 left_out = leave_one_architecture_out_score(
                     template, runs[train], labels[train], runs[test], labels[test]
                 )
-                rows.append({"score": score_name, "n_examples": k,
+                rows.append({"score": score_name, "k": k,
                              "selection": "t_test_leave_one_out",
                              "accuracy": left_out.accuracy})
     return pd.DataFrame(rows)
+
+
+# The reliability the study asks of the mean of the runs, and the splits of
+# the runs it averages over (every split of up to 10 runs: 126 of them).
+RELIABILITY_TARGET = 0.9
+RELIABILITY_SPLITS = 126
+
+
+def _reliability_table(difficulty, scores, rng):
+    """Reliability of each architecture's mean score over its runs.
+
+    One row per architecture and score: ``split_half`` (Spearman-Brown
+    split-half reliability of the mean of all runs, Spearman correlations,
+    :func:`split_half_reliability`) and ``split_half_std`` (its spread over
+    splits), ``single_run`` (one run's, stepped down), ``icc`` (ICC(2,k):
+    absolute agreement of the mean of the runs,
+    :func:`intraclass_correlation`) and ``runs_for_0.9`` (runs whose mean
+    reaches reliability :data:`RELIABILITY_TARGET`, Spearman-Brown inverted
+    as :func:`runs_for_reliability` does; inf when the runs do not agree).
+    A constant score gets NaN, as in the consistency table.
+    """
+    import pandas as pd
+
+    rows = []
+    for name, fit in difficulty.items():
+        for score in scores:
+            S = fit.scores_[score]
+            row = {"architecture": name, "score": score}
+            if np.ptp(S) > 0:
+                split = split_half_reliability(
+                    S, n_splits=RELIABILITY_SPLITS, random_state=draw_seed(rng))
+                row.update(
+                    split_half=split.reliability, split_half_std=split.std,
+                    single_run=split.single_run,
+                    icc=intraclass_correlation(S, kind="agreement", average=True),
+                )
+                row[f"runs_for_{RELIABILITY_TARGET}"] = (
+                    _runs_for_target(split.reliability, split.n_runs,
+                                     RELIABILITY_TARGET)
+                    if not np.isnan(split.reliability) else np.nan)
+            rows.append(row)
+    columns = ["architecture", "score", "split_half", "split_half_std",
+               "single_run", "icc", f"runs_for_{RELIABILITY_TARGET}"]
+    return pd.DataFrame(rows, columns=columns)

@@ -40,7 +40,8 @@ from sklearn.svm import SVC
 from sklearn.utils import Bunch, check_random_state
 from threadpoolctl import threadpool_limits
 
-from ..metrics import pairwise_error_correlation
+from .._registry import SCENARIOS
+from ..metrics import mean_over_pairs, pairwise_error_correlation
 from ..utils.fixes import StrOptions, validate_params
 from ..utils.parameters import (
     N_JOBS_CONSTRAINT,
@@ -51,8 +52,6 @@ from ..utils.seeding import draw_seed
 from ._backbone import MLPBackbone, torch_backbone_available
 from ._committee import CommitteeClassifier, CommitteeRegressor
 from ._seed import SeedEnsembleClassifier, SeedEnsembleRegressor
-
-SCENARIOS = ("seeds", "algorithms", "shared-data", "backbone")
 
 _DESCRIPTIONS = {
     "seeds": (
@@ -99,23 +98,10 @@ def _seed(rng):
 
 
 # --------------------------------------------------------------------- summaries
-def _pair_mean(matrix, rows, cols):
-    """Mean and count of the pairs (i in rows, j in cols, i != j), each once."""
-    rows, cols = np.asarray(rows), np.asarray(cols)
-    if np.array_equal(rows, cols):
-        upper_i, upper_j = np.triu_indices(len(rows), k=1)
-        values = matrix[rows[upper_i], rows[upper_j]]
-    else:
-        values = matrix[np.ix_(rows, cols)].ravel()
-    defined = values[~np.isnan(values)]
-    mean = float(defined.mean()) if defined.size else float("nan")
-    return mean, int(values.size)
-
-
 def _pairs_row(label, matrix, error_rates, rows, cols, error_of=None):
     """A summary row; ``mean_error_rate`` over ``error_of`` (default: all the
     models of the pairs)."""
-    mean, n_pairs = _pair_mean(matrix, rows, cols)
+    mean, n_pairs = mean_over_pairs(matrix, rows=rows, cols=cols)
     members = np.union1d(rows, cols) if error_of is None else error_of
     return {
         "pairs": label,
@@ -241,7 +227,7 @@ def _shared_data(rng, n_seeds, n_jobs, quick, verbose=0):
         matrix = np.asarray(
             pairwise_error_correlation(y_test, Y_pred, method="pearson"), dtype=float
         )
-        correlation, _ = _pair_mean(matrix, np.arange(n_seeds), np.arange(n_seeds))
+        correlation, _ = mean_over_pairs(matrix)
         rmse = float(_rmse(y_test, Y_pred).mean())
         rows = np.mean([len(r) for r in ensemble.estimators_samples_])
         dial_correlations.append(correlation)
@@ -270,8 +256,7 @@ def _shared_data(rng, n_seeds, n_jobs, quick, verbose=0):
         pairwise_error_correlation(y_test, Y_pred, method="pearson"), dtype=float
     )
     rmse = _rmse(y_test, Y_pred)
-    correlation, _ = _pair_mean(matrix, np.arange(len(features)),
-                                np.arange(len(features)))
+    correlation, _ = mean_over_pairs(matrix)
     summary.append({
         "setting": "leave one feature out",
         "shared_fraction": 1.0,
@@ -332,8 +317,7 @@ def _backbone(rng, n_seeds, n_jobs, quick, verbose=0):
             )
             Y_pred, _ = _fit_predict(committee, X_train, y_train, X_test, verbose)
             matrix, error_rates = _classification_errors(y_test, Y_pred, "phik")
-            everyone = np.arange(len(heads))
-            correlation, n_pairs = _pair_mean(matrix, everyone, everyone)
+            correlation, n_pairs = mean_over_pairs(matrix)
             groups[kind, backbone] = Bunch(
                 matrix=matrix, error_rates=error_rates, Y_pred=Y_pred
             )

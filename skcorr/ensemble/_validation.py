@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.utils import get_tags
 
 from ..utils.fixes import InvalidParameterError, _check_sample_weight
-from ..utils.parameters import SEED_RANGE
+from ..utils.seeding import SEED_RANGE
 from ..utils.validation import as_numeric, check_missing_labels
 
 

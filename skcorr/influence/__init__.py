@@ -11,6 +11,9 @@
 - :func:`influence_flows`, :func:`reciprocity_score`,
   :func:`make_reciprocity_scorer`: self-influence, inflow and outflow per
   individual, and how reciprocal they are (Sundararajan & Krichene, 2022).
+- :func:`subset_retraining_outputs`, :func:`linear_datamodeling_score`,
+  :func:`leave_one_out_influence`: attribution checked against retraining,
+  the linear datamodeling score (Park et al., 2023) and exact leave-one-out.
 
 Importing this subpackage does not import torch: influence functions, flows
 and reciprocity need scikit-learn only. The gradient parts
@@ -20,6 +23,12 @@ and reciprocity need scikit-learn only. The gradient parts
 """
 
 from ..utils.optional import lazy_attributes
+from ._datamodels import (
+    SubsetRetraining,
+    leave_one_out_influence,
+    linear_datamodeling_score,
+    subset_retraining_outputs,
+)
 from ._findings import reciprocity_findings
 from ._flows import influence_flows
 from ._linear import LinearInfluence
@@ -40,10 +49,13 @@ _LAZY = {
 
 __all__ = [
     "LinearInfluence",
+    "SubsetRetraining",
     "TracIn",
     "TracInCheckpoints",
     "TracInIdealRecorder",
     "influence_flows",
+    "leave_one_out_influence",
+    "linear_datamodeling_score",
     "make_reciprocity_scorer",
     "per_example_gradients",
     "reciprocity_score",
@@ -52,6 +64,7 @@ __all__ = [
     "ReciprocityStudy",
     "reciprocity_findings",
     "run_reciprocity_study",
+    "subset_retraining_outputs",
 ]
 
 __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)

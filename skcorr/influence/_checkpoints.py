@@ -24,9 +24,9 @@ class TracInCheckpoints(Callback):
 
     Parameters
     ----------
-    epochs : "all", int or list of int, default="all"
+    checkpoint_epochs : "all", int or list of int, default="all"
         Which epochs to keep (counted from 1, as in ``net.history``): every
-        epoch, every ``epochs``-th epoch (an int), or the listed epochs. The
+        epoch, every ``checkpoint_epochs``-th epoch (an int), or the listed epochs. The
         last epoch of training is always kept.
     directory : str or path, default=None
         Save each checkpoint with :func:`torch.save` in this folder (created if
@@ -49,7 +49,8 @@ class TracInCheckpoints(Callback):
     Raises
     ------
     ValueError
-        At the start of training, for invalid ``epochs`` or ``learning_rate``;
+        At the start of training, for invalid ``checkpoint_epochs`` or
+        ``learning_rate``;
         during training, when the optimizer's parameter groups use different
         learning rates (TracIn weights a checkpoint by one rate: pass
         ``learning_rate`` to choose it).
@@ -81,7 +82,7 @@ class TracInCheckpoints(Callback):
     >>> from skcorr.influence import TracInCheckpoints
     >>> X = np.random.RandomState(0).randn(20, 3).astype("float32")
     >>> y = X[:, :1].copy()
-    >>> keeper = TracInCheckpoints(epochs=[1, 3])
+    >>> keeper = TracInCheckpoints(checkpoint_epochs=[1, 3])
     >>> net = NeuralNetRegressor(torch.nn.Linear(3, 1), max_epochs=4, lr=0.1,
     ...                          callbacks=[keeper], train_split=None, verbose=0)
     >>> _ = net.fit(X, y)
@@ -91,21 +92,22 @@ class TracInCheckpoints(Callback):
 
     event_name = "event_tracin"
 
-    def __init__(self, epochs="all", directory=None, learning_rate=None):
-        self.epochs = epochs
+    def __init__(self, checkpoint_epochs="all", directory=None, learning_rate=None):
+        self.checkpoint_epochs = checkpoint_epochs
         self.directory = directory
         self.learning_rate = learning_rate
 
     def _check_params(self):
-        epochs = self.epochs
+        epochs = self.checkpoint_epochs
         if isinstance(epochs, str):
             if epochs != "all":
                 raise ValueError(
-                    f"epochs must be 'all', an int or a list of ints; got {epochs!r}."
+                    f"checkpoint_epochs must be 'all', an int or a list of ints; got "
+                    f"{epochs!r}."
                 )
         elif isinstance(epochs, numbers.Integral) and not isinstance(epochs, bool):
             if epochs < 1:
-                raise ValueError(f"epochs must be at least 1; got {epochs}.")
+                raise ValueError(f"checkpoint_epochs must be at least 1; got {epochs}.")
         else:
             epochs = list(epochs)
             if not all(
@@ -113,7 +115,8 @@ class TracInCheckpoints(Callback):
                 for e in epochs
             ):
                 raise ValueError(
-                    f"epochs must list epoch numbers counted from 1; got {epochs}."
+                    f"checkpoint_epochs must list epoch numbers counted from 1; got "
+                    f"{epochs}."
                 )
         rate = self.learning_rate
         if rate is not None and (
@@ -166,11 +169,11 @@ class TracInCheckpoints(Callback):
         self._epoch_rates = []
 
     def _wanted(self, epoch):
-        if self.epochs == "all":
+        if self.checkpoint_epochs == "all":
             return True
-        if isinstance(self.epochs, numbers.Integral):
-            return epoch % self.epochs == 0
-        return epoch in set(self.epochs)
+        if isinstance(self.checkpoint_epochs, numbers.Integral):
+            return epoch % self.checkpoint_epochs == 0
+        return epoch in set(self.checkpoint_epochs)
 
     def _epoch_learning_rate(self, net):
         """The rate of this epoch's optimizer steps (their mean if it changed)."""

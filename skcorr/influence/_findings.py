@@ -26,7 +26,9 @@ def reciprocity_findings(results):
         The top setting's finding (Spearman correlation of inflow and outflow
         with its p-value, and the gap score), then, when a ``*_shared``
         setting is present beside a ``*_separate`` one, its gap score (1 by
-        construction on one shared evaluation set).
+        construction on one shared evaluation set), then, when ``results``
+        holds an ``attribution_check`` table, the finding of
+        :func:`attribution_finding`.
 
     Raises
     ------
@@ -97,4 +99,62 @@ def reciprocity_findings(results):
             f"On one shared evaluation set ({shared}) influence is symmetric: "
             f"gap score {format_number(value)}, 1 by construction.",
             value > 0.99, {"setting": shared, "gap": value}))
+    if results.get("attribution_check") is not None:
+        findings.append(attribution_finding(results["attribution_check"]))
     return findings
+
+
+# A mean LDS counts as better than chance this many standard errors above 0.
+LDS_STANDARD_ERRORS = 3
+
+
+def attribution_finding(check):
+    """How well each attribution predicts retraining, as one finding.
+
+    Parameters
+    ----------
+    check : DataFrame
+        One row per attribution with columns ``lds`` (mean linear
+        datamodeling score, :func:`~skcorr.influence.linear_datamodeling_score`),
+        ``lds_sd`` (its standard deviation over evaluation rows), ``n_eval``
+        and ``n_subsets``, as ``run_reciprocity_study`` gives it.
+
+    Returns
+    -------
+    finding : :class:`~skcorr.utils.findings.Finding`
+        Holds when every attribution's mean LDS is more than
+        ``LDS_STANDARD_ERRORS`` (3) standard errors (``lds_sd / sqrt(n_eval)``)
+        above 0, the score of an attribution unrelated to retraining.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skcorr.influence._findings import attribution_finding
+    >>> check = pd.DataFrame({"lds": [0.9, 0.05], "lds_sd": [0.2, 0.3],
+    ...                       "n_eval": [100, 100], "n_subsets": [50, 50]},
+    ...                      index=["influence", "tracin"])
+    >>> finding = attribution_finding(check)
+    >>> print(finding.text)  # doctest: +NORMALIZE_WHITESPACE
+    Checked against retraining on 50 random halves of the training rows, the
+    linear datamodeling score (1: the attribution ranks the halves as
+    retraining does, 0: chance) is influence 0.9, tracin 0.05; tracin is not
+    better than chance.
+    >>> finding.holds
+    False
+    """
+    scores = {name: float(value) for name, value in check["lds"].items()}
+    errors = check["lds_sd"] / np.sqrt(check["n_eval"].clip(lower=1))
+    above = check["lds"] > LDS_STANDARD_ERRORS * errors
+    weak = [name for name, ok in above.items() if not ok]
+    listing = ", ".join(f"{name} {format_number(value)}"
+                        for name, value in scores.items())
+    verdict = ("every one predicts retraining better than chance" if not weak
+               else f"{', '.join(weak)} {'is' if len(weak) == 1 else 'are'} not "
+               "better than chance")
+    n_subsets = int(check["n_subsets"].max())
+    text = (f"Checked against retraining on {n_subsets} random halves of the "
+            "training rows, the linear datamodeling score (1: the attribution "
+            "ranks the halves as retraining does, 0: chance) is "
+            f"{listing}; {verdict}.")
+    return Finding("reciprocity", text, not weak,
+                   {"lds": scores, "n_subsets": n_subsets})

@@ -26,7 +26,7 @@ from ._label_free import (
 from ._pairwise import METHODS, correlation_from_errors, pairwise_error_correlation
 from ._phik_significance import phik_significance
 from ._risk import aggregated_risk, aggregated_risk_from_failures, joint_failure_rate
-from ._score import correlation_score
+from ._score import correlation_score, mean_over_pairs
 from ._scorer import make_correlation_scorer
 from ._significance import error_correlation_significance
 from ._systemic import systemic_failure, systemic_failure_from_failures
@@ -58,6 +58,7 @@ __all__ = [
     "error_indicators",
     "joint_failure_rate",
     "make_correlation_scorer",
+    "mean_over_pairs",
     "pairwise_error_correlation",
     "residuals",
 ]

@@ -16,7 +16,9 @@ import sys
 
 import numpy as np
 
+from .._registry import BINARY_METHODS, CONTINUOUS_METHODS
 from ..utils.validation import check_weights
+from ._measures import RATE_METHODS, indicator_measure
 from ._moments import block_is_binary, indicator_totals, means_are_small
 
 # Columns of the flags row of a block's summary.
@@ -388,8 +390,6 @@ def _pearson_from_sums(sums, gram, n_samples, weights, recompute):
 
 def dask_correlation(method, arrays, function, shifted, weights, n_samples, **kw):
     """The matrix of ``method`` and the constant columns, from blocks."""
-    from ._pairwise import BINARY_METHODS, CONTINUOUS_METHODS, _indicator_measure
-
     dask, _ = _dask()
     n_models = arrays[0].shape[1]
     gram, sums, low, high, flags = _moments_of(
@@ -409,7 +409,7 @@ def dask_correlation(method, arrays, function, shifted, weights, n_samples, **kw
             moments = (sums / n_samples, gram / n_samples, None)
         else:
             moments = (sums, gram, None)
-        matrix = _indicator_measure(moments, method, n_samples)
+        matrix = indicator_measure(moments, method, n_samples)
         if matrix is not None:
             return matrix, constant
 
@@ -422,8 +422,6 @@ def dask_correlation(method, arrays, function, shifted, weights, n_samples, **kw
 
 
 def check_dask_method(method):
-    from ._pairwise import RATE_METHODS
-
     supported = ("pearson", "phi", "phik", "kappa", "yule_q") + RATE_METHODS
     if method not in supported:
         raise ValueError(

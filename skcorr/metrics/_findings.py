@@ -27,13 +27,25 @@ def error_findings(results):
         (``score_low``, ``score_high``, ``confidence_level``,
         ``n_resamples``, ``samples_for_half_width``, ``target_half_width``,
         ``n_samples``: the bootstrap interval of the mean and the test
-        samples an interval of that half-width needs).
+        samples an interval of that half-width needs). Optionally the
+        measures of the members' outputs, each as
+        :func:`~skcorr.ensemble.run_error_study` returns it:
+        ``error_agreement`` (:func:`pairwise_error_agreement` with its mean
+        over pairs), ``capa`` (:func:`pairwise_capa` with its mean, min and
+        max), ``ambiguity`` (:func:`ambiguity_decomposition`),
+        ``bias_variance_diversity``
+        (:func:`bias_variance_diversity_decomposition`) and
+        ``label_free_error`` (``runs``: per model, the
+        :func:`disagreement_rate` of its seeded runs as ``estimate``, their
+        mean ``error``, ``cace``, whether the gap is ``within_bound``, and
+        ``identical_runs`` and ``seed_ignored``).
 
     Returns
     -------
     findings : list of :class:`~skcorr.utils.findings.Finding`
         The joint-failure finding (with an aggregated risk), the
-        correlation finding and, with ``uncertainty``, the samples finding.
+        correlation finding and, with ``uncertainty``, the samples finding;
+        then one finding per measure of the members' outputs given.
 
     Raises
     ------
@@ -128,4 +140,150 @@ def error_findings(results):
              "target_half_width": uncertainty["target_half_width"],
              "n_samples": uncertainty.get("n_samples")},
         ))
+    for key, finding in _MEMBER_FINDINGS.items():
+        if results.get(key) is not None:
+            findings.append(finding(results[key], models))
     return findings
+
+
+def _names(items):
+    items = list(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _top_pair(matrix, models):
+    """The pair ``i < j`` with the largest defined value."""
+    matrix = np.asarray(matrix, dtype=float)
+    upper = np.triu(np.ones(matrix.shape, dtype=bool), 1) & ~np.isnan(matrix)
+    if not upper.any():
+        return None
+    values = np.where(upper, matrix, -np.inf)
+    i, j = np.unravel_index(np.argmax(values), matrix.shape)
+    return models[i], models[j], float(matrix[i, j])
+
+
+def _agreement_finding(agreement, models):
+    mean = agreement["mean_agreement"]
+    evidence = {"mean_agreement": mean,
+                "mean_class_chance": agreement["mean_class_chance"],
+                "uniform_chance": agreement["uniform_chance"],
+                "n_pairs": agreement["n_pairs"],
+                "n_undefined": agreement["n_undefined"]}
+    if mean is None:
+        text = ("No two models are ever wrong together, so whether they agree "
+                "when both are wrong is undefined.")
+        return Finding("errors", text, False, evidence)
+    if agreement["uniform_chance"] >= 1:
+        text = ("With two classes, two models that are both wrong always give "
+                "the same wrong label: their agreement on errors says nothing "
+                "beyond their joint failures.")
+        return Finding("errors", text, False, evidence)
+    matrix = np.asarray(agreement["agreement"], dtype=float)
+    values = matrix[np.triu_indices(len(matrix), 1)]
+    low, high = float(np.nanmin(values)), float(np.nanmax(values))
+    evidence.update(low=low, high=high)
+    chance = agreement["mean_class_chance"]
+    text = (f"When two models are both wrong, they give the same wrong label "
+            f"{_percent(mean)} of the time (mean over {agreement['n_pairs']} "
+            f"pair(s), {_percent(low)} to {_percent(high)}), against "
+            f"{_percent(agreement['uniform_chance'])} for two wrong labels drawn "
+            f"at random and {_percent(chance)} if each drew its wrong label from "
+            "its own confusions of the true class (Kim et al. 2025).")
+    if agreement["n_undefined"]:
+        text = text[:-1] + (f"; {agreement['n_undefined']} pair(s) are never "
+                            "wrong together.")
+    return Finding("errors", text, bool(mean > chance), evidence)
+
+
+def _capa_finding(capa, models):
+    evidence = {key: capa[key] for key in ("mean", "min", "max", "n_pairs")}
+    evidence["kind"] = capa["kind"]
+    if capa["mean"] is None:
+        return Finding("errors", "CAPA is undefined for every pair.", False,
+                       evidence)
+    top = _top_pair(capa["matrix"], models)
+    evidence["top_pair"] = list(top)
+    text = (f"The {capa['kind']} chance-adjusted agreement (CAPA, Goel et al. "
+            f"2025; 0: what their accuracies alone give) of the pairs ranges "
+            f"from {format_number(capa['min'])} to {format_number(capa['max'])} "
+            f"(mean {format_number(capa['mean'])}); {top[0]} and {top[1]} are "
+            "the most alike.")
+    return Finding("errors", text, bool(capa["mean"] > 0), evidence)
+
+
+_LOSS_NAMES = {"squared": "squared error", "brier": "Brier score",
+               "cross_entropy": "cross-entropy"}
+
+
+def _ambiguity_finding(ambiguity, models):
+    loss = _LOSS_NAMES[ambiguity["loss"]]
+    average, ensemble = ambiguity["average_error"], ambiguity["ensemble_error"]
+    spread = ambiguity["ambiguity"]
+    evidence = {"loss": ambiguity["loss"], "ensemble_error": ensemble,
+                "average_error": average, "ambiguity": spread}
+    text = (f"Averaging the {len(models)} models lowers the {loss} from "
+            f"{format_number(average)} (mean model) to {format_number(ensemble)} "
+            f"(their average): the ambiguity, their spread around the average, "
+            f"is {format_number(spread)}")
+    if average > 0:
+        evidence["share"] = spread / average
+        text += f", {_percent(spread / average)} of the mean model's loss"
+    text += " (Krogh & Vedelsby 1995)."
+    return Finding("errors", text, bool(spread > 0), evidence)
+
+
+def _bias_variance_diversity_finding(terms, models):
+    loss = _LOSS_NAMES[terms["loss"]]
+    evidence = {key: terms[key] for key in (
+        "loss", "n_trials", "expected_risk", "average_bias", "average_variance",
+        "diversity", "smoothing")}
+    text = (f"Over {terms['n_trials']} seeded fits, the committee's expected "
+            f"{loss} {format_number(terms['expected_risk'])} = average bias "
+            f"{format_number(terms['average_bias'])} + average variance "
+            f"{format_number(terms['average_variance'])} - diversity "
+            f"{format_number(terms['diversity'])} (Wood et al. 2023")
+    if terms["smoothing"] is not None:
+        text += f"; probabilities smoothed by {format_number(terms['smoothing'])}"
+    text += ")."
+    return Finding("errors", text, bool(terms["diversity"] > 0), evidence)
+
+
+def _label_free_finding(label_free, models):
+    runs = label_free["runs"]
+    # a fit that ignores its seed: identical probabilities, or without them
+    # identical labels
+    ignored = [row.get("seed_ignored") is True or (
+        row.get("seed_ignored") is None and row["identical_runs"]) for row in runs]
+    informative = [row for row, out in zip(runs, ignored, strict=True) if not out]
+    ignoring = [row["model"] for row, out in zip(runs, ignored, strict=True) if out]
+    evidence = {"runs": [dict(row) for row in runs]}
+    if informative:
+        n_seeds = sorted({row["n_seeds"] for row in informative})
+        estimates = "; ".join(
+            f"{row['model']} {_percent(row['estimate'])} for a true "
+            f"{_percent(row['error'])} (CACE {format_number(row['cace'])})"
+            for row in informative)
+        text = (f"Without labels, the disagreement of {_names(map(str, n_seeds))} "
+                f"runs that differ only by seed estimates their test error "
+                f"(Jiang et al. 2022; the calibration error CACE of their vote "
+                f"bounds the gap): {estimates}")
+        holds = all(row["within_bound"] for row in informative)
+    else:
+        text = "No model's runs differ, so no label-free estimate"
+        holds = False
+    if ignoring:
+        verb = "ignores" if len(ignoring) == 1 else "ignore"
+        text += (f"; {_names(ignoring)} {verb} the seed (identical runs) and "
+                 "estimate nothing")
+    return Finding("errors", text + ".", holds, evidence)
+
+
+_MEMBER_FINDINGS = {
+    "error_agreement": _agreement_finding,
+    "capa": _capa_finding,
+    "ambiguity": _ambiguity_finding,
+    "bias_variance_diversity": _bias_variance_diversity_finding,
+    "label_free_error": _label_free_finding,
+}

@@ -28,6 +28,7 @@ import numpy as np
 from scipy import stats
 from sklearn.utils import Bunch
 
+from .._registry import BINARY_METHODS, METHODS
 from ..exceptions import UndefinedCorrelationWarning
 from ..utils.fixes import Interval, StrOptions, validate_params
 from ..utils.parameters import (
@@ -38,14 +39,9 @@ from ..utils.parameters import (
 from ..utils.seeding import draw_seed
 from ..utils.validation import labelled_matrix
 from ._errors import TASK_OPTIONS, compute_errors
+from ._measures import RATE_METHODS, binary_measure_from_rates
 from ._moments import is_binary
-from ._pairwise import (
-    BINARY_METHODS,
-    METHODS,
-    RATE_METHODS,
-    binary_measure_from_rates,
-    pairwise_correlation_of_errors,
-)
+from ._pairwise import pairwise_correlation_of_errors
 from ._score import AGGREGATES, aggregate_pairs
 
 INTERVALS = ("percentile", "basic")

@@ -167,7 +167,8 @@ def incremental_retraining(
     remove : array-like of int
         Rows to delete, e.g. ``injector.spurious_indices_``.
     epochs : int, default=None
-        Epochs of continued training.
+        Epochs of continued training (named as skorch's
+        ``partial_fit(epochs=...)``, which it calls).
     X_eval, y_eval : array-like, default=None
         Clean test data for the spurious score.
     pattern : SpuriousPattern, default=None
@@ -228,22 +229,20 @@ def incremental_retraining(
     if is_skorch_net(estimator):
         if not getattr(estimator, "initialized_", False):
             raise ValueError("The skorch net is not fitted: fit it first.")
-        n_epochs = epochs if epochs is not None else estimator.max_epochs
+        if epochs is None:
+            epochs = estimator.max_epochs
         if getattr(updated, "classes", None) is None and hasattr(updated, "classes_"):
             # skorch infers the classes from each call's y: removing every row
             # of a class would drop it from the retrained net's classes_
             updated.classes = list(estimator.classes_)
         with reraise_interrupt():
-            updated.partial_fit(X[keep], y[keep], epochs=n_epochs)
+            updated.partial_fit(X[keep], y[keep], epochs=epochs)
     else:
         check_is_fitted(estimator)
-        n_epochs = (
-            epochs
-            if epochs is not None
-            else int(np.max(getattr(estimator, "n_iter_", 10)))
-        )
+        if epochs is None:
+            epochs = int(np.max(getattr(estimator, "n_iter_", 10)))
         classes = getattr(estimator, "classes_", None)
-        for _ in range(n_epochs):
+        for _ in range(epochs):
             with reraise_interrupt():
                 updated.partial_fit(X[keep], y[keep], classes=classes)
     scoring = _scoring(X_eval, y_eval, pattern, target_class, threshold, exclude_target)

@@ -10,13 +10,11 @@ import numbers
 import numpy as np
 from sklearn.utils.validation import check_array
 
+from .._registry import PATTERN_NAMES  # the study's, in the paper's order
 from ..utils.fixes import InvalidParameterError
 from ..utils.parameters import check_random_seed, is_bool
 from ..utils.seeding import draw_seed
 from ._validation import check_data_in_range, check_value_range
-
-#: Names of the patterns of the study, in the order of the paper.
-PATTERN_NAMES = ("S1", "S2", "S3", "R1", "R2", "R3", "core")
 
 # Side of the white corner square of S1, S2, S3 on 28x28 and 32x32 images.
 _SQUARE_SIDES = {"S1": 1, "S2": 3, "S3": 5}

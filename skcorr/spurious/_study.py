@@ -17,6 +17,7 @@ from sklearn.utils.parallel import delayed
 from sklearn.utils.validation import check_array
 from threadpoolctl import threadpool_limits
 
+from .._registry import DEFAULT_N_EXAMPLES, STUDY_MODELS
 from ..datasets import IMAGE_DATASETS, load_image_dataset
 from ..utils.interrupts import reraise_interrupt
 from ..utils.parameters import check_random_seed, is_bool
@@ -40,8 +41,6 @@ from ._validation import (
 
 # The model families the study trains by name, and its default counts of
 # patched examples (the one home of both: the command line reads them).
-STUDY_MODELS = ("logistic", "mlp")
-DEFAULT_N_EXAMPLES = (0, 1, 3, 5, 10, 20, 100)
 _MODELS = STUDY_MODELS
 
 
@@ -52,7 +51,7 @@ class SpuriousStudy(StudyResult):
     ``model``, ``pattern``, ``norm``, ``n_examples``, ``seed``, ``score``,
     ``baseline_score``, ``pvalue``, ``accuracy``), ``summary`` (DataFrame,
     :func:`summarize_spurious_study` of ``runs``, one row per model, pattern
-    and n), ``dataset``, ``target_class``, ``seeds`` (data seeds per cell),
+    and n), ``dataset``, ``target_class``, ``n_seeds`` (data seeds per cell),
     and ``study``, ``settings``, ``findings`` (:func:`spurious_findings`),
     ``seconds`` as every :class:`~skcorr.utils.results.StudyResult`.
     """
@@ -421,7 +420,7 @@ def run_spurious_study(
     return SpuriousStudy(
         dataset=source if data_name is None else data_name,
         target_class=target_class,
-        seeds=n_seeds,
+        n_seeds=n_seeds,
         summary=summarize_spurious_study(runs).reset_index(),
         runs=runs,
         findings=spurious_findings(runs),

@@ -12,9 +12,7 @@ from numbers import Integral
 import numpy as np
 
 from .fixes import Interval, InvalidParameterError
-
-#: The integers numpy's ``RandomState`` and scikit-learn's ``random_state`` take.
-SEED_RANGE = (0, 2**32 - 1)
+from .seeding import SEED_RANGE
 
 
 def is_bool(value):

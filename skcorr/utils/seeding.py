@@ -20,6 +20,10 @@ import numpy as np
 from ..exceptions import SharedInitialWeightsWarning
 from .interrupts import reraise_interrupt
 
+#: The integers numpy's ``RandomState`` and scikit-learn's ``random_state`` take
+#: (the seeds a user may give; skcorr draws its own below ``MAX_SEED``).
+SEED_RANGE = (0, 2**32 - 1)
+
 # The one bound of every seed skcorr draws: seeds are drawn in [0, MAX_SEED) so that
 # they fit every consumer (numpy, torch, int32 C code in scikit-learn's estimators).
 MAX_SEED = np.iinfo(np.int32).max

@@ -19,10 +19,9 @@ import numpy as np
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length
 
+from .._registry import TASKS
 from ..exceptions import UndefinedCorrelationWarning
 from .fixes import _check_sample_weight
-
-TASKS = ("auto", "classification", "regression")
 
 
 def _preview(values, limit=10):

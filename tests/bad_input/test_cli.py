@@ -159,7 +159,8 @@ def test_an_interrupted_write_leaves_the_old_result_and_no_temporary_file(
     # a new file is not created at all
     new = tmp_path / "new.json"
     calls.clear()
-    monkeypatch.setattr(_common, "to_jsonable", lambda value: 1 / 0)
+    # what turns the results into JSON (imported where it is used) fails
+    monkeypatch.setattr("skcorr.utils.results.to_jsonable", lambda value: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         main(["errors", "--dataset", str(predictions), "--output", str(new)])
     assert listing(tmp_path) == before
@@ -565,8 +566,8 @@ def test_input_problems_exit_2_in_a_subprocess(tmp_path):
         (["errors", "--test-size", "nan"], "argument --test-size: not a finite"),
         (["errors", "--tolerance", "-1"], "argument --tolerance: must be >= 0"),
         (["errors", "--tolerance", "inf"], "argument --tolerance: not a finite"),
-        (["errors", "--seeds", "1"], "argument --seeds: must be at least 2; got 1"),
-        (["spurious", "--seeds", "0"], "argument --seeds: must be at least 1"),
+        (["errors", "--n-seeds", "1"], "argument --n-seeds: must be at least 2; got 1"),
+        (["spurious", "--n-seeds", "0"], "argument --n-seeds: must be at least 1"),
         (
             ["spurious", "--n-examples", "0,-1"],
             "argument --n-examples: not a list of "
@@ -593,7 +594,10 @@ def test_input_problems_exit_2_in_a_subprocess(tmp_path):
             ["spurious", "--target-class", "x"],
             "argument --target-class: not an integer",
         ),
-        (["difficulty", "--epochs", "0"], "argument --epochs: must be at least 1"),
+        (
+            ["difficulty", "--max-epochs", "0"],
+            "argument --max-epochs: must be at least 1",
+        ),
         (
             ["difficulty", "--n-samples", "5"],
             "argument --n-samples: must be at least 10",
@@ -623,6 +627,23 @@ def test_bad_option_is_one_line_naming_it(capsys, no_study, argv, message):
     assert line.startswith(f"skcorr {argv[0]}: error: ")
     assert message in line
     assert line.endswith(f"(see 'skcorr {argv[0]} --help')")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["errors", "--seeds", "2"],
+        ["spurious", "--seeds", "1"],
+        ["difficulty", "--seeds", "4"],
+        ["difficulty", "--epochs", "2"],
+        ["difficulty", "--n-examples", "5"],
+    ],
+)
+def test_renamed_options_are_refused(capsys, no_study, argv):
+    # 0.1.0.dev0 renamed --seeds to --n-seeds, --epochs to --max-epochs and
+    # difficulty's --n-examples to --k, with no aliases kept
+    line = usage_error(argv, capsys)
+    assert f"unrecognized arguments: {argv[1]} {argv[2]}" in line
 
 
 def test_good_options_parse_to_their_values():
@@ -723,7 +744,7 @@ def test_a_value_error_that_is_a_bug_still_shows_a_traceback(monkeypatch):
     monkeypatch.setattr(
         _study,
         "_fit_models",
-        lambda *args: ([0, 1], [[0, 1], [1, 1]], ["a", "b"]),
+        lambda *args: ([0, 1], [[0, 1], [1, 1]], ["a", "b"], None),
     )
     with pytest.raises(ValueError, match="a bug in skcorr"):
         main(["errors", "--dataset", "wine"])

@@ -194,10 +194,10 @@ def test_fingerprint_needs_two_runs_of_two_architectures():
     for runs, labels in ((rng.rand(2, 5), [0, 1]), (rng.rand(3, 5), ["a", "b", "b"])):
         with pytest.raises(ValueError, match=r"at least two runs of each of two "
                            r"architectures.*runs per architecture: \{"):
-            difficulty.ArchitectureFingerprinter(n_examples=2).fit(runs, labels)
+            difficulty.ArchitectureFingerprinter(k=2).fit(runs, labels)
     # the random baseline needs no t-test
     fitted = difficulty.ArchitectureFingerprinter(
-        n_examples=2, selection="random", random_state=0).fit(rng.rand(2, 5), [0, 1])
+        k=2, selection="random", random_state=0).fit(rng.rand(2, 5), [0, 1])
     assert fitted.selected_examples_.shape == (2,)
 
 
@@ -209,10 +209,10 @@ def test_fingerprint_warns_about_a_single_run_and_ignores_it():
     runs[labels == "b", 2] += 2.0
     with pytest.warns(UserWarning, match=r"Architecture\(s\) \['c'\] have a single "
                       "run"):
-        fitted = difficulty.ArchitectureFingerprinter(n_examples=3).fit(runs, labels)
+        fitted = difficulty.ArchitectureFingerprinter(k=3).fit(runs, labels)
     # oracle: the pairs with 'c' add the same constant to every example, so the
     # order is that of the a-b t-test alone
-    alone = difficulty.ArchitectureFingerprinter(n_examples=3).fit(
+    alone = difficulty.ArchitectureFingerprinter(k=3).fit(
         runs[:8], labels[:8])
     np.testing.assert_array_equal(fitted.selected_examples_,
                                   alone.selected_examples_)
@@ -233,10 +233,10 @@ MISSING = [
 def test_missing_labels_are_named(labels):
     pattern = r"y contains (NaN labels|1 missing value).*(row 0|rows \[0\])"
     with pytest.raises(ValueError, match=pattern):
-        difficulty.ExampleDifficulty(SGD, scores=["loss"], n_runs=1, n_epochs=1,
+        difficulty.ExampleDifficulty(SGD, scores=["loss"], n_seeds=1, max_epochs=1,
                                      random_state=0).fit(X, labels)
     with pytest.raises(ValueError, match=pattern):
-        difficulty.record_dynamics(SGD, X, labels, n_epochs=1)
+        difficulty.record_dynamics(SGD, X, labels, max_epochs=1)
 
 
 def test_missing_labels_in_the_score_functions():
@@ -247,7 +247,7 @@ def test_missing_labels_in_the_score_functions():
     with pytest.raises(ValueError, match="mixes labels of different types"):
         difficulty.loss(np.array([0, "1", *y3[2:]], dtype=object), PROBA3)
     with pytest.raises(ValueError, match="y_record contains NaN labels"):
-        difficulty.record_dynamics(SGD, X, y, n_epochs=1, X_record=X[:3],
+        difficulty.record_dynamics(SGD, X, y, max_epochs=1, X_record=X[:3],
                                    y_record=[0.0, np.nan, 1.0])
 
 
@@ -255,18 +255,18 @@ def test_pandas_indexes_must_agree():
     frame = pd.DataFrame(X, index=np.arange(N) + 100)
     shuffled = pd.Series(y, index=(np.arange(N) + 100)[::-1])
     with pytest.raises(ValueError, match="X and y carry different pandas indexes"):
-        difficulty.ExampleDifficulty(SGD, scores=["loss"], n_runs=1, n_epochs=1,
+        difficulty.ExampleDifficulty(SGD, scores=["loss"], n_seeds=1, max_epochs=1,
                                      random_state=0).fit(frame, shuffled)
     with pytest.raises(ValueError, match="X and y carry different pandas indexes"):
-        difficulty.record_dynamics(SGD, frame, shuffled, n_epochs=1)
+        difficulty.record_dynamics(SGD, frame, shuffled, max_epochs=1)
     # the same index (or a default one on either side) is fine, and gives the
     # numbers of the plain arrays
     aligned = pd.Series(y, index=frame.index)
-    expected = difficulty.ExampleDifficulty(SGD, scores=["loss"], n_runs=1,
-                                            n_epochs=1, random_state=0).fit(X, y)
+    expected = difficulty.ExampleDifficulty(SGD, scores=["loss"], n_seeds=1,
+                                            max_epochs=1, random_state=0).fit(X, y)
     for X_, y_ in ((frame, aligned), (X, shuffled)):
-        fitted = difficulty.ExampleDifficulty(SGD, scores=["loss"], n_runs=1,
-                                              n_epochs=1, random_state=0).fit(X_, y_)
+        fitted = difficulty.ExampleDifficulty(SGD, scores=["loss"], n_seeds=1,
+                                              max_epochs=1, random_state=0).fit(X_, y_)
         np.testing.assert_array_equal(fitted.scores_["loss"], expected.scores_["loss"])
 
 

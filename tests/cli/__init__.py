@@ -4,9 +4,9 @@
 TINY_RUNS = {
     "errors": ["errors", "--dataset", "wine"],
     "spurious": ["spurious", "--patterns", "S3", "--n-examples", "0,5",
-                 "--seeds", "1", "--models", "logistic"],
-    "difficulty": ["difficulty", "--seeds", "4", "--epochs", "1",
-                   "--n-samples", "60", "--n-examples", "5", "--scores",
+                 "--n-seeds", "1", "--models", "logistic"],
+    "difficulty": ["difficulty", "--n-seeds", "4", "--max-epochs", "1",
+                   "--n-samples", "60", "--k", "5", "--scores",
                    "loss,margin"],
     "reciprocity": ["reciprocity", "--max-epochs", "1", "--n-individuals", "5"],
 }

@@ -10,7 +10,13 @@ import pytest
 
 from skcorr.cli import main
 from skcorr.datasets import load_corr_ml_errors
-from skcorr.metrics import correlation_from_errors, pairwise_error_correlation
+from skcorr.metrics import (
+    ambiguity_decomposition,
+    correlation_from_errors,
+    disagreement_rate,
+    pairwise_error_agreement,
+    pairwise_error_correlation,
+)
 
 
 def test_corr_ml_release_prints_the_paper_matrix_and_writes_json(tmp_path, capsys):
@@ -28,6 +34,16 @@ def test_corr_ml_release_prints_the_paper_matrix_and_writes_json(tmp_path, capsy
     np.testing.assert_allclose(
         results["matrix"], correlation_from_errors(models.errors), atol=1e-12
     )
+    # residuals are all the ambiguity decomposition reads (y - f_j); the rest
+    # is named with why it cannot be computed from them
+    expected = ambiguity_decomposition(np.zeros(len(models.errors)), -models.errors)
+    assert results["ambiguity"]["ensemble_error"] == expected.ensemble_error
+    # and, from its definition: the squared mean residual, averaged
+    np.testing.assert_allclose(results["ambiguity"]["ensemble_error"],
+                               (models.errors.mean(axis=1) ** 2).mean(), rtol=1e-12)
+    assert set(results["not_computed"]) == {
+        "error_agreement", "capa", "bias_variance_diversity", "label_free_error"}
+    assert "Not computed:" in printed and "Decompositions" in printed
 
 
 def test_bundled_data_fits_five_models_and_reports_risk(tmp_path, capsys):
@@ -38,6 +54,11 @@ def test_bundled_data_fits_five_models_and_reports_risk(tmp_path, capsys):
     assert main(argv) == 0
     printed = capsys.readouterr().out
     assert "Aggregated risk" in printed and "phik" in printed
+    # the measures of the members' outputs, each with its own table
+    for heading in ("same wrong label", "probabilistic CAPA", "Decompositions",
+                    "bias-variance-diversity (2 trials)", "Label-free test error"):
+        assert heading in printed, heading
+    assert "Not computed" not in printed
     with output.open() as handle:
         rows = list(csv.reader(handle))
     assert rows[0][1:] == [
@@ -68,6 +89,13 @@ def test_user_csv_of_predictions(tmp_path, capsys):
     expected = pairwise_error_correlation(y, Y_pred, method="kappa")
     np.testing.assert_allclose(results["matrix"], expected)
     np.testing.assert_allclose(results["aggregated_risk"]["k"], [1, 2, 3])
+    # labels read as text: the same agreement as of the integer labels
+    agreement = pairwise_error_agreement(y, Y_pred)
+    np.testing.assert_allclose(results["error_agreement"]["agreement"],
+                               agreement.agreement, rtol=1e-15)
+    assert results["capa"]["kind"] == "discrete"
+    assert set(results["not_computed"]) == {
+        "ambiguity", "bias_variance_diversity", "label_free_error"}
 
 
 @pytest.mark.parametrize(
@@ -118,7 +146,7 @@ def test_scenario_prints_its_summary_and_matrix(capsys):
     # summary and matrix are those of run_scenario.
     from skcorr.ensemble import run_scenario
 
-    argv = ["errors", "--scenario", "seeds", "--seeds", "2", "--format", "json"]
+    argv = ["errors", "--scenario", "seeds", "--n-seeds", "2", "--format", "json"]
     assert main(argv) == 0
     results = json.loads(capsys.readouterr().out)
     assert results["scenario"] == "seeds"
@@ -127,11 +155,19 @@ def test_scenario_prints_its_summary_and_matrix(capsys):
     assert [row["pairs"] for row in results["summary"]] == [
         row["pairs"] for row in expected.summary]
     np.testing.assert_allclose(results["matrix"], expected.matrix, atol=1e-12)
+    # the label-free estimate of each algorithm: the disagreement of its
+    # seeds against their mean error
+    for row in results["label_free_error"]["runs"]:
+        runs = expected.Y_pred[:, expected.groups[row["model"]]]
+        assert row["estimate"] == disagreement_rate(runs)
+        assert row["error"] == (runs != expected.y_true[:, None]).mean(0).mean()
+    assert [row["model"] for row in results["label_free_error"]["runs"]] == [
+        "mlp", "forest"]
 
 
 def test_shared_data_scenario_measures_residuals(capsys):
     # a regression scenario: Pearson of residuals, RMSE per model
-    argv = ["errors", "--scenario", "shared-data", "--seeds", "2", "--format",
+    argv = ["errors", "--scenario", "shared-data", "--n-seeds", "2", "--format",
             "json"]
     assert main(argv) == 0
     results = json.loads(capsys.readouterr().out)
@@ -141,5 +177,5 @@ def test_shared_data_scenario_measures_residuals(capsys):
 
 def test_scenario_needs_two_seeds(capsys):
     with pytest.raises(SystemExit):
-        main(["errors", "--scenario", "seeds", "--seeds", "1"])
+        main(["errors", "--scenario", "seeds", "--n-seeds", "1"])
     assert "at least 2" in capsys.readouterr().err

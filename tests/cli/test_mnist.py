@@ -27,7 +27,7 @@ def test_difficulty_and_spurious_run_on_mnist(capsys, tmp_path):
     from skcorr.datasets import load_mnist_5k
 
     assert main(["spurious", "--dataset", "mnist", "--patterns", "R3",
-                 "--n-examples", "0,5", "--models", "logistic", "--seeds", "1",
+                 "--n-examples", "0,5", "--models", "logistic", "--n-seeds", "1",
                  "--quiet", "--format", "json", "--output",
                  str(tmp_path / "s.json")]) == 0
     import json
@@ -35,8 +35,8 @@ def test_difficulty_and_spurious_run_on_mnist(capsys, tmp_path):
     spurious = json.loads((tmp_path / "s.json").read_text())
     assert spurious["settings"]["dataset"] == "mnist"
     assert spurious["settings"]["n_examples"] == [0, 5]
-    assert main(["difficulty", "--dataset", "mnist", "--seeds", "4",
-                 "--epochs", "1", "--n-samples", "200", "--n-examples", "5",
+    assert main(["difficulty", "--dataset", "mnist", "--n-seeds", "4",
+                 "--max-epochs", "1", "--n-samples", "200", "--k", "5",
                  "--scores", "loss", "--quiet", "--format", "json", "--output",
                  str(tmp_path / "d.json")]) == 0
     difficulty = json.loads((tmp_path / "d.json").read_text())

@@ -10,8 +10,12 @@ pytest.importorskip("skorch")
 from skcorr.cli import main  # noqa: E402
 
 
-def test_diabetes_table_shows_reciprocal_shared_and_broken_separate(capsys):
-    assert main(["reciprocity", "--max-epochs", "3", "--n-individuals", "10"]) == 0
+def test_diabetes_table_shows_reciprocal_shared_and_broken_separate(
+    tmp_path, capsys
+):
+    output = tmp_path / "diabetes.json"
+    assert main(["reciprocity", "--max-epochs", "3", "--n-individuals", "10",
+                 "--lds-subsets", "4", "--output", str(output)]) == 0
     printed = capsys.readouterr().out
     rows = {line.split()[0]: line.split()[1:] for line in printed.splitlines()[2:9]}
     # influence on one shared set is symmetric: flows equal, reciprocity 1
@@ -19,6 +23,22 @@ def test_diabetes_table_shows_reciprocal_shared_and_broken_separate(capsys):
     assert float(rows["tracin_shared"][0]) == pytest.approx(1.0)
     assert float(rows["influence_separate"][0]) < 0.9
     assert "Largest givers" in printed
+    # the attribution check: a table printed, its numbers in the JSON
+    table = printed.split("Attribution checked against retraining")[1]
+    check = json.loads(output.read_text())["attribution_check"]
+    assert list(check) == ["influence", "influence_leverage", "tracin"]
+    for name, values in check.items():
+        line = next(row for row in table.splitlines() if row.startswith(name + " "))
+        assert float(line.split()[-4]) == pytest.approx(values["lds"], abs=5e-4)
+        assert values["n_subsets"] == 4
+    assert "linear datamodeling score" in printed.split("Findings:")[1]
+
+
+def test_bad_lds_subsets_exit_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["reciprocity", "--lds-subsets", "2"])
+    assert exit_info.value.code == 2
+    assert "0 (no attribution check) or an integer >= 3" in capsys.readouterr().err
 
 
 def test_json_output_has_scores_and_flows_per_individual(tmp_path, capsys):
@@ -85,10 +105,29 @@ def test_bad_movielens_usage_exits_2_with_one_line(tmp_path, capsys, extra, mess
 def test_individuals_by_column_and_unknown_column(tmp_path, capsys):
     output = tmp_path / "flows.json"
     assert main(["reciprocity", "--individuals", "sex", "--max-epochs", "3",
-                 "--output", str(output)]) == 0
+                 "--lds-subsets", "0", "--output", str(output)]) == 0
     results = json.loads(output.read_text())
     assert len(results["flows"]["tracin_separate"]) == 2  # one per value of sex
     with pytest.raises(SystemExit) as exit_info:
         main(["reciprocity", "--individuals", "height"])
     assert exit_info.value.code == 2
     assert "got 'height'" in capsys.readouterr().err
+
+
+def test_report_shows_the_attribution_check_with_its_legend():
+    import pandas as pd
+
+    from skcorr.cli import _report
+    from skcorr.influence import ReciprocityStudy
+
+    check = pd.DataFrame({"model": ["Ridge"], "lds": [0.875], "lds_sd": [0.2],
+                          "n_eval": [40], "n_subsets": [20]},
+                         index=pd.Index(["influence"], name="attribution"))
+    results = ReciprocityStudy(
+        dataset="diabetes", attribution_check=check)
+    # the part of the reciprocity section that shows it (without the figure)
+    body = _report._attribution_check(results)
+    assert "Attribution checked against retraining" in body
+    assert "0.875" in body and "linear datamodeling score" in body
+    del results["attribution_check"]
+    assert _report._attribution_check(results) == ""

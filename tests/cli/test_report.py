@@ -28,10 +28,16 @@ def test_report_writes_page_json_and_csv(tmp_path, capsys):
     assert "How hard is each example?" not in page  # not asked for
     assert len(_images(page)) == 4  # heatmap, systemic failure, risk curve, flows
     assert "Z (phik)" in page and "95% high (bootstrap)" in page
+    # the measures of the members' outputs, each a table with its legend
+    for column in ("same wrong label", "class chance", "CAPA", "term", "cace",
+                   "seed_ignored"):
+        assert f"<dt>{column}</dt>" in page, column
+    assert "bias-variance-diversity (2 trials)" in page
     assert "scikit-learn" in page and "Settings and versions" in page
     assert "http" not in page.replace("https://", "").split("<style>")[0]
     results = json.loads((out / "results.json").read_text())
     assert set(results["results"]) == {"errors", "reciprocity"}
+    assert results["results"]["errors"]["not_computed"] == {}
     assert results["failures"] == {}
     assert results["settings"]["mode"] == "quick"
     header = (out / "errors_matrix.csv").read_text().splitlines()[0]
@@ -174,7 +180,7 @@ def _small_results():
     scores = pd.DataFrame({"loss": np.r_[rng.normal(size=49), 40.0],
                            "margin": rng.normal(size=50)})
     difficulty = DifficultyStudy(**{
-        "architectures": "sklearn", "runs_per_architecture": 4, "epochs": 2,
+        "architectures": "sklearn", "n_seeds": 4, "max_epochs": 2,
         "consistency": pd.DataFrame({"loss": [0.9, 0.8], "margin": [0.7, 0.6]},
                                     index=["x", "y"]),
         "runs_needed": pd.DataFrame(
@@ -182,7 +188,7 @@ def _small_results():
              for n, e in ((1, 0.1), (2, 0.05))]),
         "mean_scores": {"x": scores, "y": scores},
         "fingerprint": pd.DataFrame(
-            [{"score": "all", "n_examples": 10, "selection": s, "accuracy": a}
+            [{"score": "all", "k": 10, "selection": s, "accuracy": a}
              for s, a in (("t_test", 1.0), ("random", 0.5), ("aggregate", 0.75))]),
         "chance": 0.5,
     })
@@ -203,7 +209,7 @@ def test_page_states_findings_with_contents_legends_and_folded_tables():
     from skcorr.spurious import spurious_findings
 
     errors, spurious, difficulty, reciprocity = _small_results()
-    fingerprint = {**difficulty, "n_runs": 4}
+    fingerprint = {**difficulty, "n_seeds": 4}
     sections = [
         ("Errors", _report._errors_body(errors, "digits")),
         ("Spurious", _report._spurious_body(spurious)),
@@ -277,10 +283,10 @@ def test_quick_settings_are_smaller_than_full_in_every_study():
     assert quick["errors"]["quick"] is True
     assert full["errors"]["quick"] is False
     for study, key in [("spurious", "patterns"), ("spurious", "n_examples"),
-                       ("difficulty", "n_examples")]:
+                       ("difficulty", "k")]:
         assert set(quick[study][key]) < set(full[study][key]), (study, key)
-    for study, key in [("spurious", "n_seeds"), ("difficulty", "n_runs"),
-                       ("difficulty", "n_epochs"), ("reciprocity", "max_epochs")]:
+    for study, key in [("spurious", "n_seeds"), ("difficulty", "n_seeds"),
+                       ("difficulty", "max_epochs"), ("reciprocity", "max_epochs")]:
         assert quick[study][key] < full[study][key], (study, key)
     assert quick["difficulty"]["n_samples"] < 1797  # full: all of digits
 

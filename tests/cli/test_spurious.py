@@ -8,7 +8,7 @@ from skcorr.cli import main
 
 
 def test_table_rises_with_patched_examples_for_a_strong_pattern(capsys):
-    argv = ["spurious", "--patterns", "R3", "--n-examples", "0,20", "--seeds", "1"]
+    argv = ["spurious", "--patterns", "R3", "--n-examples", "0,20", "--n-seeds", "1"]
     assert main([*argv, "--models", "logistic"]) == 0
     printed = capsys.readouterr().out
     row = next(line for line in printed.splitlines() if line.startswith("logistic"))
@@ -19,7 +19,7 @@ def test_table_rises_with_patched_examples_for_a_strong_pattern(capsys):
 
 def test_json_and_csv_outputs(tmp_path, capsys):
     output = tmp_path / "spurious.json"
-    argv = ["spurious", "--patterns", "S2", "--n-examples", "0,5", "--seeds", "2"]
+    argv = ["spurious", "--patterns", "S2", "--n-examples", "0,5", "--n-seeds", "2"]
     argv += ["--models", "logistic", "--format", "csv", "--output", str(output)]
     assert main(argv) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -37,7 +37,7 @@ def test_json_and_csv_outputs(tmp_path, capsys):
     [
         (["spurious", "--patterns", "S9"], "unknown pattern"),
         (["spurious", "--n-examples", "0,x"], "not a list of counts"),
-        (["spurious", "--seeds", "0"], "at least 1"),
+        (["spurious", "--n-seeds", "0"], "at least 1"),
         (["spurious", "--n-examples", "0,5000", "--models", "logistic"], "only"),
     ],
 )
@@ -59,7 +59,7 @@ def test_user_images_from_an_npz_file(tmp_path, capsys):
     path = tmp_path / "images.npz"
     np.savez(path, X=X.reshape(180, -1), y=y, image_shape=[10, 10])
     argv = ["spurious", "--dataset", str(path), "--patterns", "R3"]
-    argv += ["--n-examples", "0,30", "--seeds", "1", "--models", "logistic"]
+    argv += ["--n-examples", "0,30", "--n-seeds", "1", "--models", "logistic"]
     assert main([*argv, "--format", "json"]) == 0
     summary = json.loads(capsys.readouterr().out)["summary"]
     scores = {row["n_examples"]: row["score"] for row in summary}

@@ -54,7 +54,7 @@ def test_records_equal_predict_proba_and_leave_training_unchanged(tmp_path):
 
 def test_record_dynamics_dispatches_to_the_callback():
     X, y = _data()
-    result = record_dynamics(_net(), X, y, n_epochs=3, every=2)
+    result = record_dynamics(_net(), X, y, max_epochs=3, every=2)
     assert result.dynamics.shape == (40, 1, 2) and result.epochs == [2]
     np.testing.assert_array_equal(result.y, y)
 

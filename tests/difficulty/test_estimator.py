@@ -22,7 +22,7 @@ def iris():
 
 def _difficulty(**kwargs):
     params = dict(scores=["loss", "forgetting_events", "ensemble_agreement"],
-                  n_runs=3, n_epochs=4, random_state=0)
+                  n_seeds=3, max_epochs=4, random_state=0)
     params.update(kwargs)
     return ExampleDifficulty(SGDClassifier(loss="log_loss"), **params)
 
@@ -56,9 +56,9 @@ def test_runs_are_the_seeded_record_dynamics(iris):
 def test_same_random_state_same_scores_for_any_n_jobs(iris):
     X, y = iris
     estimator = MLPClassifier(hidden_layer_sizes=(4,))
-    serial = ExampleDifficulty(estimator, scores=["margin"], n_runs=2, n_epochs=2,
+    serial = ExampleDifficulty(estimator, scores=["margin"], n_seeds=2, max_epochs=2,
                                random_state=1).fit(X, y)
-    parallel = ExampleDifficulty(estimator, scores=["margin"], n_runs=2, n_epochs=2,
+    parallel = ExampleDifficulty(estimator, scores=["margin"], n_seeds=2, max_epochs=2,
                                  random_state=1, n_jobs=2).fit(X, y)
     np.testing.assert_array_equal(serial.scores_["margin"], parallel.scores_["margin"])
 
@@ -82,8 +82,8 @@ def test_skorch_net_runs_are_seeded_and_reproducible(iris):
         Module, criterion=torch.nn.CrossEntropyLoss, lr=0.05, batch_size=16,
         train_split=None, verbose=0,
     )
-    kwargs = dict(scores=["loss", "grand", "prediction_depth"], n_runs=2,
-                  n_epochs=2, random_state=0)
+    kwargs = dict(scores=["loss", "grand", "prediction_depth"], n_seeds=2,
+                  max_epochs=2, random_state=0)
     first = ExampleDifficulty(net, **kwargs).fit(X, y)
     second = ExampleDifficulty(net, **kwargs).fit(X, y)
     np.testing.assert_array_equal(first.scores_["loss"], second.scores_["loss"])
@@ -96,7 +96,7 @@ def test_skorch_net_runs_are_seeded_and_reproducible(iris):
     [
         (dict(scores=["nope"]), "Unknown score"),
         (dict(scores=["grand"]), "need a torch model"),
-        (dict(every=9), "exceeds n_epochs"),
+        (dict(every=9), "exceeds max_epochs"),
     ],
 )
 def test_bad_settings_are_named(iris, kwargs, match):
@@ -105,7 +105,7 @@ def test_bad_settings_are_named(iris, kwargs, match):
 
 
 def test_rank_of_unknown_score(iris):
-    difficulty = _difficulty(scores=["loss"], n_runs=1).fit(*iris)
+    difficulty = _difficulty(scores=["loss"], n_seeds=1).fit(*iris)
     with pytest.raises(ValueError, match="was not computed"):
         difficulty.rank("margin")
 
@@ -132,8 +132,8 @@ def test_vog_is_vog_of_the_recorded_checkpoints(iris):
         criterion=torch.nn.CrossEntropyLoss, lr=0.1, batch_size=16,
         train_split=None, verbose=0, callbacks=[SaveCheckpoints()],
     )
-    difficulty = ExampleDifficulty(net, scores=["vog", "loss"], n_runs=2,
-                                   n_epochs=6, every=2, random_state=0).fit(X, y)
+    difficulty = ExampleDifficulty(net, scores=["vog", "loss"], n_seeds=2,
+                                   max_epochs=6, every=2, random_state=0).fit(X, y)
     assert difficulty.scores_["vog"].shape == (75, 2) and len(saved) == 6
     y_index = np.searchsorted(difficulty.classes_, y)
     for run in range(2):
@@ -153,7 +153,7 @@ def test_vog_needs_a_net_and_two_checkpoints(iris):
     skorch = pytest.importorskip("skorch")
     net = skorch.NeuralNetClassifier(torch.nn.Linear(4, 3), train_split=None)
     with pytest.raises(ValueError, match="two recorded epochs"):
-        ExampleDifficulty(net, scores=["vog"], n_epochs=3, every=2).fit(*iris)
+        ExampleDifficulty(net, scores=["vog"], max_epochs=3, every=2).fit(*iris)
 
 
 def test_a_skorch_net_takes_float64_x_as_its_float32():
@@ -177,7 +177,7 @@ def test_a_skorch_net_takes_float64_x_as_its_float32():
         Linear, criterion=torch.nn.CrossEntropyLoss, max_epochs=3,
         train_split=None, verbose=0, iterator_train__shuffle=True,
     )
-    params = dict(n_runs=2, n_epochs=3, scores=["loss", "margin"], random_state=0)
+    params = dict(n_seeds=2, max_epochs=3, scores=["loss", "margin"], random_state=0)
     from_float64 = ExampleDifficulty(net, **params).fit(X, y)
     from_float32 = ExampleDifficulty(net, **params).fit(X.astype(np.float32), y)
     for name in ("loss", "margin"):

@@ -29,7 +29,7 @@ def _runs(n_runs=30, n_examples=300, n_sensitive=10, shift=1.0, seed=0):
 def test_statistic_matches_scipy_welch():
     X, y = _runs(n_runs=6, n_examples=8)
     X[:, 3] = 1.0  # constant example: NaN p-values count as 1
-    model = ArchitectureFingerprinter(n_examples=2).fit(X, y)
+    model = ArchitectureFingerprinter(k=2).fit(X, y)
     Z = (X - X.mean()) / X.std()
     expected = []
     for e in range(8):
@@ -47,8 +47,8 @@ def test_statistic_matches_scipy_welch():
 def test_several_scores_are_averaged():
     X, y = _runs(n_runs=6, n_examples=8)
     both = np.hstack([X, 2 * X + 1])  # the same score twice, rescaled
-    one = ArchitectureFingerprinter(n_examples=3).fit(X, y)
-    two = ArchitectureFingerprinter(n_examples=3, n_scores=2).fit(both, y)
+    one = ArchitectureFingerprinter(k=3).fit(X, y)
+    two = ArchitectureFingerprinter(k=3, n_scores=2).fit(both, y)
     np.testing.assert_allclose(two.example_statistic_, one.example_statistic_)
 
 
@@ -59,11 +59,11 @@ def test_beats_chance_and_the_baselines_on_held_out_runs():
     )
     accuracy = {
         selection: ArchitectureFingerprinter(
-            n_examples=10, selection=selection, random_state=0
+            k=10, selection=selection, random_state=0
         ).fit(X_train, y_train).score(X_test, y_test)
         for selection in ("t_test", "random", "aggregate")
     }
-    fitted = ArchitectureFingerprinter(n_examples=10).fit(X_train, y_train)
+    fitted = ArchitectureFingerprinter(k=10).fit(X_train, y_train)
     assert set(fitted.selected_examples_) <= set(range(10))
     assert accuracy["t_test"] > 1 / 3 + 0.3
     assert accuracy["t_test"] > accuracy["random"]
@@ -90,7 +90,7 @@ def _marked_runs(n_runs=20, n_examples=40, seed=0):
 @pytest.mark.filterwarnings("ignore:Precision loss:RuntimeWarning")
 def test_excluded_architecture_takes_no_part_in_the_t_tests():
     X, y = _runs(n_runs=6, n_examples=8)
-    model = ArchitectureFingerprinter(n_examples=2,
+    model = ArchitectureFingerprinter(k=2,
                                       exclude_from_selection=["wide"]).fit(X, y)
     Z = (X - X.mean()) / X.std()
     p = ttest_ind(Z[y == "cnn"], Z[y == "mlp"], axis=0, equal_var=False).pvalue
@@ -103,7 +103,7 @@ def test_excluded_architecture_takes_no_part_in_the_t_tests():
 def test_leave_one_architecture_out_selects_without_the_classified_one():
     X, y = _marked_runs()
     train, test = np.arange(60) % 2 == 0, np.arange(60) % 2 == 1
-    template = ArchitectureFingerprinter(n_examples=2, random_state=0)
+    template = ArchitectureFingerprinter(k=2, random_state=0)
     result = leave_one_architecture_out_score(template, X[train], y[train],
                                               X[test], y[test])
     # without mlp, only wide and cnn are compared: examples 1 and 2 win
@@ -113,7 +113,7 @@ def test_leave_one_architecture_out_selects_without_the_classified_one():
     # each held-out run is judged by the model that never selected with its label
     for label in ("mlp", "wide", "cnn"):
         model = ArchitectureFingerprinter(
-            n_examples=2, random_state=0, exclude_from_selection=[label]
+            k=2, random_state=0, exclude_from_selection=[label]
         ).fit(X[train], y[train])
         mine = test & (y == label)
         hits = model.predict(X[mine]) == label
@@ -128,7 +128,7 @@ def test_leave_one_architecture_out_loses_a_mark_only_one_architecture_has():
     X, y = _marked_runs()
     X[:, 2] = np.random.RandomState(1).normal(size=60)  # cnn loses its mark
     train, test = np.arange(60) % 2 == 0, np.arange(60) % 2 == 1
-    template = ArchitectureFingerprinter(n_examples=2, random_state=0)
+    template = ArchitectureFingerprinter(k=2, random_state=0)
     full = clone(template).fit(X[train], y[train])
     assert set(full.selected_examples_) == {0, 1}
     assert full.score(X[test], y[test]) == 1.0
@@ -144,7 +144,7 @@ def test_leave_one_architecture_out_loses_a_mark_only_one_architecture_has():
 
 def test_leave_one_architecture_out_errors():
     X, y = _marked_runs(n_runs=4)
-    template = ArchitectureFingerprinter(n_examples=2)
+    template = ArchitectureFingerprinter(k=2)
     two = np.isin(y, ["mlp", "wide"])
     with pytest.raises(ValueError, match="at least three architectures"):
         leave_one_architecture_out_score(template, X[two], y[two], X[two], y[two])
@@ -168,7 +168,7 @@ def test_kmeans_clusters_are_matched_one_to_one_by_the_hungarian_algorithm():
     blob = np.repeat([0, 1, 1, 2], [6, 5, 4, 5])
     y = np.repeat(["a", "a", "b", "c"], [6, 5, 4, 5])
     X = centres[blob] + 0.01 * rng.normal(size=(blob.size, 2))
-    model = ArchitectureFingerprinter(n_examples=2, classifier="kmeans",
+    model = ArchitectureFingerprinter(k=2, classifier="kmeans",
                                       random_state=0).fit(X, y)
     assert sorted(model.cluster_classes_) == [0, 1, 2]
     np.testing.assert_array_equal(model.predict(centres), ["a", "b", "c"])
@@ -183,11 +183,11 @@ def test_kmeans_fingerprints_held_out_runs_and_binary_decisions_agree():
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.5, stratify=y, random_state=0
     )
-    model = ArchitectureFingerprinter(n_examples=10, classifier="kmeans",
+    model = ArchitectureFingerprinter(k=10, classifier="kmeans",
                                       random_state=0).fit(X_train, y_train)
     assert model.score(X_test, y_test) > 0.9
     binary = y != "cnn"
-    model = ArchitectureFingerprinter(n_examples=5, classifier="kmeans",
+    model = ArchitectureFingerprinter(k=5, classifier="kmeans",
                                       random_state=0).fit(X[binary], y[binary])
     decision = model.decision_function(X[binary])
     assert decision.shape == (binary.sum(),)

@@ -47,7 +47,7 @@ def study():
     torch.set_num_threads(1)
     try:
         per_arch, accuracy = module.fit_runs(
-            X[keep], y[keep], nets=nets, n_runs=6, n_epochs=3, random_state=0,
+            X[keep], y[keep], nets=nets, n_seeds=6, max_epochs=3, random_state=0,
             scores=SCORES,
         )
     finally:
@@ -97,7 +97,7 @@ def test_single_runs_noisy_rank_error_falls_one_component(study):
 def test_fingerprints_tell_the_optimisers_apart(study):
     module, per_arch, _ = study
     table = module.fingerprint_table(
-        per_arch, n_examples=(10,), n_splits=2, score_sets={"loss": ("loss",)},
+        per_arch, k=(10,), n_splits=2, score_sets={"loss": ("loss",)},
         leave_one_out=(), random_state=0)
     mean = table.groupby("selection").accuracy.mean()
     assert set(mean.index) == {"t_test", "random", "aggregate"}

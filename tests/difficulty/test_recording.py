@@ -17,7 +17,7 @@ def iris():
 def test_partial_fit_records_match_a_manual_loop(iris):
     X, y = iris
     est = MLPClassifier(hidden_layer_sizes=(5,), random_state=0)
-    result = record_dynamics(est, X, y, n_epochs=6, every=2, record_loss=True)
+    result = record_dynamics(est, X, y, max_epochs=6, every=2, record_loss=True)
     manual = clone(est)
     expected = []
     for epoch in range(1, 7):
@@ -34,8 +34,8 @@ def test_partial_fit_records_match_a_manual_loop(iris):
 def test_logits_and_memmap(iris, tmp_path):
     X, y = iris
     est = SGDClassifier(loss="log_loss", random_state=0)
-    in_memory = record_dynamics(est, X, y, n_epochs=3, record_logits=True)
-    on_disk = record_dynamics(est, X, y, n_epochs=3, record_logits=True,
+    in_memory = record_dynamics(est, X, y, max_epochs=3, record_logits=True)
+    on_disk = record_dynamics(est, X, y, max_epochs=3, record_logits=True,
                               memmap=str(tmp_path / "run"))
     assert isinstance(on_disk.dynamics, np.memmap)
     np.testing.assert_allclose(on_disk.dynamics, in_memory.dynamics)
@@ -49,8 +49,8 @@ def test_logits_and_memmap(iris, tmp_path):
 def test_random_state_makes_runs_identical(iris):
     X, y = iris
     est = SGDClassifier(loss="log_loss")
-    a = record_dynamics(est, X, y, n_epochs=2, random_state=3).dynamics
-    b = record_dynamics(est, X, y, n_epochs=2, random_state=3).dynamics
+    a = record_dynamics(est, X, y, max_epochs=2, random_state=3).dynamics
+    b = record_dynamics(est, X, y, max_epochs=2, random_state=3).dynamics
     np.testing.assert_array_equal(a, b)
 
 
@@ -58,6 +58,6 @@ def test_estimator_without_partial_fit_is_refused(iris):
     from sklearn.tree import DecisionTreeClassifier
 
     with pytest.raises(ValueError, match="no partial_fit"):
-        record_dynamics(DecisionTreeClassifier(), *iris, n_epochs=2)
+        record_dynamics(DecisionTreeClassifier(), *iris, max_epochs=2)
     with pytest.raises(ValueError, match="predict_proba"):
-        record_dynamics(SGDClassifier(), *iris, n_epochs=2)
+        record_dynamics(SGDClassifier(), *iris, max_epochs=2)

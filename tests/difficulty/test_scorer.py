@@ -58,7 +58,7 @@ def test_works_in_grid_search_and_cross_validate(data):
 def test_consistency_of_example_difficulty(data):
     X, y = data
     difficulty = ExampleDifficulty(SGDClassifier(loss="log_loss"), scores=["loss"],
-                                   n_runs=3, n_epochs=3, random_state=0).fit(X, y)
+                                   n_seeds=3, max_epochs=3, random_state=0).fit(X, y)
     scorer = make_difficulty_scorer("loss", aggregate="consistency")
     assert scorer(difficulty, X, y) == pytest.approx(
         run_consistency(difficulty.scores_["loss"]).mean()
@@ -67,8 +67,8 @@ def test_consistency_of_example_difficulty(data):
         scorer(difficulty, X, y, sample_weight=np.ones(len(y)))
     train, valid = validation_curve(
         ExampleDifficulty(SGDClassifier(loss="log_loss"), scores=["loss"],
-                          n_runs=3, n_epochs=2, random_state=0),
-        X, y, param_name="n_epochs", param_range=[1, 3],
+                          n_seeds=3, max_epochs=2, random_state=0),
+        X, y, param_name="max_epochs", param_range=[1, 3],
         cv=StratifiedKFold(2, shuffle=True, random_state=0), scoring=scorer,
     )
     assert valid.shape == (2, 2) and np.isfinite(valid).all()
@@ -83,6 +83,6 @@ def test_errors_are_named(data):
         make_difficulty_scorer("loss")(model, X, y)
     with pytest.raises(ValueError, match="did not compute 'margin'"):
         difficulty = ExampleDifficulty(SGDClassifier(loss="log_loss"),
-                                       scores=["loss"], n_runs=2, n_epochs=2,
+                                       scores=["loss"], n_seeds=2, max_epochs=2,
                                        random_state=0).fit(X, y)
         make_difficulty_scorer("margin", aggregate="consistency")(difficulty, X, y)

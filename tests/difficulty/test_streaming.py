@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from skcorr import difficulty
 from skcorr.difficulty._dynamics import DYNAMICS_KERNELS, dynamics_scores
-from skcorr.difficulty._registry import DYNAMICS_SCORES
+from skcorr.difficulty._score_functions import DYNAMICS_SCORES
 
 N, T, C = 23, 4, 3  # blocks of 5 samples: 5, 5, 5, 5 and a ragged 3
 BLOCK = 5

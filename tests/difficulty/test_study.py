@@ -4,16 +4,22 @@ import numpy as np
 import pytest
 from sklearn.neural_network import MLPClassifier
 
-from skcorr.difficulty import DifficultyStudy, run_difficulty_study
+from skcorr.difficulty import (
+    DifficultyStudy,
+    intraclass_correlation,
+    run_difficulty_study,
+    runs_for_reliability,
+    split_half_reliability,
+)
 from skcorr.difficulty._study import _fingerprint_table
 
 
 def test_small_study_has_every_result():
     archs = {"narrow": MLPClassifier((8,), learning_rate_init=0.01),
              "deep": MLPClassifier((8, 8), learning_rate_init=0.01)}
-    results = run_difficulty_study(n_runs=6, n_epochs=3, n_samples=200,
+    results = run_difficulty_study(n_seeds=6, max_epochs=3, n_samples=200,
                                    architectures=archs, scores=["loss", "margin"],
-                                   n_examples=[5], random_state=0)
+                                   k=[5], random_state=0)
     assert list(results.consistency.index) == ["narrow", "deep"]
     assert list(results.consistency.columns) == ["loss", "margin"]
     for _, curve in results.runs_needed.groupby("architecture"):
@@ -29,8 +35,22 @@ def test_small_study_has_every_result():
     assert np.isfinite(fingerprint["accuracy"]).all()
     # the shape every study's result has, and what the command line prints
     assert isinstance(results, DifficultyStudy) and results.study == "difficulty"
-    assert results.settings["n_runs"] == 6 and results.runs_per_architecture == 6
-    assert set(results.tables) == {"consistency", "runs_needed", "fingerprint"}
+    assert results.settings["n_seeds"] == 6 and results.n_seeds == 6
+    assert set(results.tables) == {"consistency", "runs_needed", "reliability",
+                                   "fingerprint"}
+    # the reliability table is the public functions' numbers: 6 runs split in
+    # 10 ways, all used (no randomness), so equal bit for bit
+    reliability = results.reliability.set_index(["architecture", "score"])
+    assert list(reliability.index) == [(a, s) for a in ("narrow", "deep")
+                                       for s in ("loss", "margin")]
+    for (name, score), row in reliability.iterrows():
+        S = results.difficulty[name].scores_[score]
+        split = split_half_reliability(S, n_splits=126)
+        assert row["split_half"] == split.reliability
+        assert row["single_run"] == split.single_run
+        assert row["icc"] == intraclass_correlation(S, average=True)
+        assert row["runs_for_0.9"] == runs_for_reliability(S, target=0.9)
+    assert any("split-half reliability" in f.text for f in results.findings)
     for name, fit in results.difficulty.items():
         mean = results.mean_scores[name]
         np.testing.assert_array_equal(mean.index, results.sample_indices)
@@ -46,9 +66,9 @@ def test_small_study_has_every_result():
 def test_three_architectures_add_leave_one_architecture_out_rows():
     archs = {name: MLPClassifier(size, learning_rate_init=0.01)
              for name, size in [("a", (4,)), ("b", (8,)), ("c", (4, 4))]}
-    results = run_difficulty_study(n_runs=4, n_epochs=2, n_samples=60,
+    results = run_difficulty_study(n_seeds=4, max_epochs=2, n_samples=60,
                                    architectures=archs, scores=["loss"],
-                                   n_examples=[3], random_state=0)
+                                   k=[3], random_state=0)
     table = results.fingerprint.set_index("selection")["accuracy"]
     assert list(table.index) == ["t_test", "random", "aggregate",
                                  "t_test_leave_one_out"]
@@ -57,7 +77,7 @@ def test_three_architectures_add_leave_one_architecture_out_rows():
 
 def test_needs_two_architectures():
     with pytest.raises(ValueError, match="at least two architectures"):
-        run_difficulty_study(n_runs=4, n_epochs=1, n_samples=50,
+        run_difficulty_study(n_seeds=4, max_epochs=1, n_samples=50,
                              architectures={"one": MLPClassifier((4,))})
 
 
@@ -68,9 +88,9 @@ def test_torch_architectures_run_in_the_study():
 
     nets = torch_architectures()
     assert sorted(nets) == ["torch_cnn", "torch_mlp"]
-    results = run_difficulty_study(n_runs=4, n_epochs=2, n_samples=60,
+    results = run_difficulty_study(n_seeds=4, max_epochs=2, n_samples=60,
                                    architectures="torch", scores=["loss"],
-                                   n_examples=[3], random_state=0)
+                                   k=[3], random_state=0)
     assert list(results.consistency.index) == ["torch_cnn", "torch_mlp"]
     assert results.difficulty["torch_cnn"].scores_["loss"].shape == (60, 4)
     # the two nets learn differently: their per-run losses differ
@@ -79,7 +99,7 @@ def test_torch_architectures_run_in_the_study():
 
 
 def _fit_stub(scores):
-    return SimpleNamespace(n_runs=next(iter(scores.values())).shape[1],
+    return SimpleNamespace(n_seeds=next(iter(scores.values())).shape[1],
                            scores_=scores)
 
 
@@ -129,8 +149,8 @@ def test_variants_fingerprint_digits_better_than_baselines_one_score_at_a_time()
     # On digits (five MLP variants, 20 runs each, 40 epochs) each score alone
     # tells held-out runs apart better from its 10 most sensitive examples
     # than from 10 random examples or from its mean over every example.
-    results = run_difficulty_study(n_runs=20, n_epochs=40, architectures="variants",
-                                   n_examples=[10], random_state=0, n_jobs=2)
+    results = run_difficulty_study(n_seeds=20, max_epochs=40, architectures="variants",
+                                   k=[10], random_state=0, n_jobs=2)
     per_score = results.fingerprint[results.fingerprint["score"] != "all"]
     accuracy = per_score.groupby("selection")["accuracy"].mean()
     assert accuracy["t_test"] > accuracy["random"] + 0.03

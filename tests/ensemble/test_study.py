@@ -18,9 +18,15 @@ from skcorr.ensemble import (
 )
 from skcorr.metrics import (
     aggregated_risk,
+    ambiguity_decomposition,
+    bias_variance_diversity_decomposition,
+    class_aggregated_calibration_error,
     correlation_score,
+    disagreement_rate,
     error_correlation_interval,
     error_correlation_significance,
+    pairwise_capa,
+    pairwise_error_agreement,
     pairwise_error_correlation,
     phik_significance,
     samples_for_half_width,
@@ -136,6 +142,163 @@ def test_bundled_data_is_fitted_by_a_committee(monkeypatch):
     assert study.settings["random_state"] == 3
 
 
+MEMBER_MEASURES = ("error_agreement", "capa", "ambiguity",
+                   "bias_variance_diversity", "label_free_error")
+
+
+def test_given_labels_give_agreement_and_discrete_capa_and_say_what_is_missing():
+    y, Y_pred = _labels()
+    study = run_error_study((y, Y_pred))
+    # the public metrics on the same labels: the same computation, bit-identical
+    expected = pairwise_error_agreement(y, Y_pred.to_numpy())
+    for key in ("agreement", "class_chance", "both_wrong"):
+        np.testing.assert_array_equal(study.error_agreement[key], expected[key])
+    assert study.error_agreement["uniform_chance"] == 0.5  # 3 classes
+    np.testing.assert_array_equal(study.capa["matrix"],
+                                  pairwise_capa(y, Y_pred.to_numpy()))
+    assert study.capa["kind"] == "discrete"
+    # b copies a's errors, always with the label (y + 1) % 3: every joint
+    # error agrees, by construction
+    assert study.error_agreement["agreement"][0, 1] == 1.0
+    # what labels cannot give is named with its reason, and absent
+    assert set(study.not_computed) == {"ambiguity", "bias_variance_diversity",
+                                       "label_free_error"}
+    assert "probabilities" in study.not_computed["ambiguity"]
+    assert "seed" in study.not_computed["label_free_error"]
+    for key in study.not_computed:
+        assert key not in study
+    text = " ".join(finding.text for finding in study.findings)
+    assert "give the same wrong label" in text and "CAPA" in text
+
+
+def test_two_classes_make_agreement_on_errors_trivial_and_say_so():
+    rng = np.random.RandomState(0)
+    y = rng.randint(2, size=60)
+    Y_pred = np.where(rng.rand(60, 3) < 0.3, 1 - y[:, None], y[:, None])
+    study = run_error_study((y, Y_pred))
+    # one wrong label only: every joint error agrees, as chance says
+    assert study.error_agreement["uniform_chance"] == 1.0
+    assert study.error_agreement["mean_agreement"] == 1.0
+    finding = next(f for f in study.findings if "With two classes" in f.text)
+    assert finding.holds is False
+
+
+def test_error_indicators_alone_compute_none_of_the_member_measures():
+    study = run_error_study("corr_ml:mnist")
+    assert set(study.not_computed) == set(MEMBER_MEASURES)
+    assert all("0/1" in reason or "one fit" in reason
+               for reason in study.not_computed.values())
+    assert not any(key in study for key in MEMBER_MEASURES)
+
+
+def _small_models(task, quick=False):
+    """Two small members: a randomised tree and a fit that ignores its seed."""
+    from sklearn.linear_model import LogisticRegression, Ridge
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    if task == "classification":
+        return {"tree": DecisionTreeClassifier(max_depth=3, max_features=2),
+                "logistic": LogisticRegression(max_iter=200)}
+    return {"tree": DecisionTreeRegressor(max_depth=3, max_features=3),
+            "ridge": Ridge()}
+
+
+def _fitted_twice(name, task, random_state):
+    """The committee the study fits, refitted here: two seeds per model."""
+    import sklearn.datasets
+
+    from skcorr.ensemble import CommitteeRegressor
+
+    X, y = getattr(sklearn.datasets, f"load_{name}")(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, random_state=random_state,
+        stratify=y if task == "classification" else None)
+    Committee = CommitteeClassifier if task == "classification" else CommitteeRegressor
+    committee = Committee(list(_small_models(task).items()), n_seeds=2,
+                          random_state=random_state)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        committee.fit(X_train, y_train)
+    return committee, X_test, y_test
+
+
+def test_bundled_classifiers_give_every_member_measure(monkeypatch):
+    from skcorr.ensemble import _study
+
+    monkeypatch.setattr(_study, "error_study_models", _small_models)
+    study = run_error_study("wine", random_state=3)
+    committee, X_test, y_test = _fitted_twice("wine", "classification", 3)
+    labels = committee.predict_all(X_test, as_frame=False)  # tree, tree, lr, lr
+    proba = committee.predict_proba_all(X_test)
+    classes = committee.classes_
+    first = labels[:, ::2]
+    np.testing.assert_array_equal(study.error_rate,
+                                  (first != y_test[:, None]).mean(axis=0))
+    assert study.not_computed == {}
+    # each number is its public metric on the same outputs: bit-identical
+    expected = pairwise_error_agreement(y_test, first, labels=classes)
+    np.testing.assert_array_equal(study.error_agreement["agreement"],
+                                  expected.agreement)
+    np.testing.assert_array_equal(study.error_agreement["class_chance"],
+                                  expected.class_chance)
+    assert study.error_agreement["uniform_chance"] == 0.5  # 3 classes
+    np.testing.assert_array_equal(
+        study.capa["matrix"], pairwise_capa(y_test, proba[:, ::2], labels=classes))
+    assert study.capa["kind"] == "probabilistic"
+    # the Brier score's ambiguity: each class against its 0/1 indicator
+    parts = [ambiguity_decomposition((y_test == k).astype(float), proba[:, ::2, k])
+             for k in classes]
+    for key in ("ensemble_error", "average_error", "ambiguity"):
+        assert study.ambiguity[key] == sum(part[key] for part in parts)
+    # and, independently, the Brier score of the averaged probabilities
+    one_hot = (y_test[:, None] == classes).astype(float)
+    brier = ((proba[:, ::2].mean(axis=1) - one_hot) ** 2).sum(axis=1).mean()
+    # sums of a few dozen float64 squares of values in [0, 1]: 1e-12
+    np.testing.assert_allclose(study.ambiguity["ensemble_error"], brier, rtol=1e-12)
+    smooth = [(p + 1e-6) / (1 + 3 * 1e-6) for p in (proba[:, ::2], proba[:, 1::2])]
+    terms = bias_variance_diversity_decomposition(
+        y_test, smooth, loss="cross_entropy", labels=classes)
+    for key in ("expected_risk", "average_bias", "average_variance", "diversity"):
+        assert study.bias_variance_diversity[key] == terms[key]
+    assert study.bias_variance_diversity["n_trials"] == 2
+    tree, logistic = study.label_free_error["runs"]
+    assert tree["estimate"] == disagreement_rate(labels[:, :2])
+    assert tree["error"] == (labels[:, :2] != y_test[:, None]).mean(axis=0).mean()
+    assert tree["cace"] == class_aggregated_calibration_error(y_test, labels[:, :2])
+    # lbfgs ignores the seed: identical runs, flagged, estimating nothing
+    assert logistic["seed_ignored"] and logistic["estimate"] == 0.0
+    assert tree["seed_ignored"] is False
+    text = " ".join(finding.text for finding in study.findings)
+    assert "logistic ignores the seed" in text and "Brier score" in text
+    # each finding carries the numbers it states
+    evidence = {finding.text.split()[0]: finding.evidence
+                for finding in study.findings}
+    assert evidence["Averaging"]["ambiguity"] == study.ambiguity["ambiguity"]
+    assert evidence["Over"]["diversity"] == terms.diversity
+    assert evidence["Without"]["runs"][0]["estimate"] == tree["estimate"]
+    assert json.loads(json.dumps(study.to_dict()))["label_free_error"]["runs"][0][
+        "model"] == "tree"
+    assert {"agreement", "decompositions", "label_free_error"} <= set(study.tables)
+
+
+def test_bundled_regressors_give_both_decompositions(monkeypatch):
+    from skcorr.ensemble import _study
+
+    monkeypatch.setattr(_study, "error_study_models", _small_models)
+    study = run_error_study("diabetes", random_state=1)
+    committee, X_test, y_test = _fitted_twice("diabetes", "regression", 1)
+    Y = committee.predict_all(X_test, as_frame=False)
+    expected = ambiguity_decomposition(y_test, Y[:, ::2])
+    for key in ("ensemble_error", "average_error", "ambiguity"):
+        assert study.ambiguity[key] == expected[key]
+    terms = bias_variance_diversity_decomposition(y_test, [Y[:, ::2], Y[:, 1::2]])
+    for key in ("expected_risk", "average_bias", "average_variance", "diversity"):
+        assert study.bias_variance_diversity[key] == terms[key]
+    assert study.bias_variance_diversity["loss"] == "squared"
+    assert set(study.not_computed) == {"error_agreement", "capa",
+                                       "label_free_error"}
+
+
 def test_result_is_plain_json_with_tables():
     y, Y_pred = _labels()
     study = run_error_study((y, Y_pred), method="pearson")
@@ -143,7 +306,8 @@ def test_result_is_plain_json_with_tables():
     assert plain["models"] == study.models and plain["study"] == "errors"
     assert plain["findings"][0]["text"] == study.findings[0].text
     tables = study.tables
-    assert set(tables) == {"matrix", "per_model", "aggregated_risk"}
+    # labels only: the pairs' agreement and discrete CAPA, no decomposition
+    assert set(tables) == {"matrix", "per_model", "aggregated_risk", "agreement"}
     np.testing.assert_array_equal(tables["matrix"].to_numpy(), study.matrix)
     assert list(tables["matrix"].columns) == study.models
 

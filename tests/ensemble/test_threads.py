@@ -120,7 +120,7 @@ def test_example_difficulty_runs_on_one_thread(backend, n_jobs, monkeypatch):
 
     monkeypatch.setattr(_estimator, "_fit_and_score_run", recording)
     with joblib.parallel_config(backend=backend, n_jobs=4):
-        ExampleDifficulty(PartialFitProbe(), scores=["loss"], n_runs=3, n_epochs=2,
+        ExampleDifficulty(PartialFitProbe(), scores=["loss"], n_seeds=3, max_epochs=2,
                           random_state=0, n_jobs=n_jobs).fit(X, y)
     # Each run (its epochs and its scores) on one BLAS/OpenMP thread, with
     # nested joblib calls run one at a time, as the ensembles' members.

@@ -28,9 +28,10 @@ def classification_data():
     return make_classification_data()
 
 
-def fit_small_net(X, y, directory=None, epochs=(1, 3, 5), max_epochs=5):
+def fit_small_net(X, y, directory=None, checkpoint_epochs=(1, 3, 5), max_epochs=5):
     torch.manual_seed(0)
-    keeper = TracInCheckpoints(epochs=list(epochs), directory=directory)
+    keeper = TracInCheckpoints(checkpoint_epochs=list(checkpoint_epochs),
+                               directory=directory)
     net = NeuralNetClassifier(
         SmallMLP,
         criterion=torch.nn.CrossEntropyLoss,

@@ -8,7 +8,7 @@ from .conftest import fit_small_net, make_classification_data
 
 def test_keeps_chosen_epochs_and_the_last_in_memory():
     X, y = make_classification_data()
-    net, keeper = fit_small_net(X, y, epochs=[2, 4], max_epochs=5)
+    net, keeper = fit_small_net(X, y, checkpoint_epochs=[2, 4], max_epochs=5)
     assert [record["epoch"] for record in keeper.checkpoints_] == [2, 4, 5]
     assert keeper.learning_rates_ == [0.2, 0.2, 0.2]
     last = keeper.load(-1)
@@ -23,7 +23,7 @@ def test_keeps_chosen_epochs_and_the_last_in_memory():
 def test_every_kth_epoch_and_on_disk(tmp_path):
     X, y = make_classification_data()
     net, _ = fit_small_net(X, y, max_epochs=5)
-    keeper = TracInCheckpoints(epochs=2, directory=tmp_path / "k")
+    keeper = TracInCheckpoints(checkpoint_epochs=2, directory=tmp_path / "k")
     net.set_params(callbacks__tracin=keeper)
     net.fit(X, y)
     assert [record["epoch"] for record in keeper.checkpoints_] == [2, 4, 5]
@@ -37,7 +37,7 @@ def test_every_kth_epoch_and_on_disk(tmp_path):
 
 def test_learning_rate_override_and_refit_resets():
     X, y = make_classification_data()
-    net, keeper = fit_small_net(X, y, max_epochs=2, epochs=[1])
+    net, keeper = fit_small_net(X, y, max_epochs=2, checkpoint_epochs=[1])
     keeper.set_params(learning_rate=0.05)
     net.fit(X, y)
     assert keeper.learning_rates_ == [0.05, 0.05]
@@ -45,8 +45,8 @@ def test_learning_rate_override_and_refit_resets():
 
 @pytest.mark.parametrize("epochs", ["some", 0, [0, 2], [1.5]])
 def test_bad_epochs_are_named(epochs):
-    with pytest.raises(ValueError, match="epochs"):
-        TracInCheckpoints(epochs=epochs).initialize()
+    with pytest.raises(ValueError, match="checkpoint_epochs"):
+        TracInCheckpoints(checkpoint_epochs=epochs).initialize()
 
 
 def test_empty_callback_says_to_fit_first():

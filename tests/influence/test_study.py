@@ -82,12 +82,14 @@ def test_diabetes_individuals_grouped_by_a_column():
 
     frame = load_diabetes(as_frame=True).frame
     # sex has two values: one individual per value, owning exactly its rows
-    results = run_reciprocity_study("diabetes", individuals="sex", max_epochs=3)
+    results = run_reciprocity_study("diabetes", individuals="sex", max_epochs=3,
+                                    lds_subsets=0)
     flows = results["flows"]["tracin_separate"]
     counts = frame["sex"].value_counts().sort_index().to_numpy()
     np.testing.assert_array_equal(flows["n_train"] + flows["n_eval"], counts)
     # age has many values: 20 quantile bins of near-equal size, ordered by age
-    results = run_reciprocity_study("diabetes", individuals="age", max_epochs=3)
+    results = run_reciprocity_study("diabetes", individuals="age", max_epochs=3,
+                                    lds_subsets=0)
     flows = results["flows"]["tracin_separate"]
     sizes = (flows["n_train"] + flows["n_eval"]).to_numpy()
     assert len(flows) == 20 and sizes.sum() == len(frame)
@@ -133,3 +135,77 @@ def test_tracin_auto_follows_torch(monkeypatch):
     chosen = run_reciprocity_study("diabetes", tracin=False, n_individuals=8)
     assert "note" not in chosen and chosen["scores"].equals(plain["scores"])
     assert set(plain.to_dict()) >= {"scores", "flows", "findings", "settings"}
+
+
+def test_attribution_check_is_the_lds_of_the_study_attributions():
+    from sklearn.datasets import load_diabetes
+    from sklearn.linear_model import Ridge
+    from sklearn.preprocessing import StandardScaler
+
+    from skcorr.influence import (
+        LinearInfluence,
+        linear_datamodeling_score,
+        subset_retraining_outputs,
+    )
+    from skcorr.influence._study import _split_per_individual, _tabular_individuals
+
+    results = run_reciprocity_study("diabetes", max_epochs=2, n_individuals=10,
+                                    lds_subsets=4, random_state=0)
+    check = results["attribution_check"]
+    assert list(check.index) == ["influence", "influence_leverage", "tracin"]
+    assert (check["n_subsets"] == 4).all()
+    assert set(results.tables) == {"scores", "attribution_check"}
+    # the same numbers from the public functions, on the study's split
+    frame, y = load_diabetes(return_X_y=True, as_frame=True)
+    rng = np.random.RandomState(0)
+    groups = _tabular_individuals(None, frame, 10, rng)
+    test = _split_per_individual(groups, 0.3, rng)
+    X = StandardScaler().fit_transform(frame.to_numpy()).astype(np.float32)
+    y = ((y - y.mean()) / y.std()).to_numpy().astype(np.float32)
+    data = X[~test], y[~test], X[test], y[test]
+    retraining = subset_retraining_outputs(Ridge(), *data, n_subsets=4,
+                                           random_state=0)
+    model = Ridge().fit(*data[:2])
+    for name, leverage in (("influence", False), ("influence_leverage", True)):
+        influence = LinearInfluence(model, leverage_correction=leverage).fit(
+            *data[:2]).influence(data[2], data[3], *data[:2])
+        expected = linear_datamodeling_score(retraining, influence)
+        # the same computation; the table is rounded to 12 decimals
+        assert check.loc[name, "lds"] == pytest.approx(expected.score, abs=1e-12)
+        assert check.loc[name, "n_eval"] == test.sum()
+    # influence functions of Ridge predict retraining well, and the finding
+    # reports the table's numbers
+    assert check.loc["influence", "lds"] > 0.5
+    finding = results["findings"][-1]
+    assert finding.evidence["lds"] == check["lds"].to_dict()
+    assert "linear datamodeling score" in finding.text
+    assert "attribution_check" in results.to_dict()
+
+
+def test_attribution_check_can_be_left_out_and_needs_held_out_rows():
+    plain = run_reciprocity_study("diabetes", tracin=False, lds_subsets=0)
+    assert "attribution_check" not in plain
+    assert not any("datamodeling" in f.text for f in plain["findings"])
+    rows = run_reciprocity_study("diabetes", tracin=False, individuals="rows")
+    assert "attribution_check" not in rows  # no held-out rows to check on
+    for bad in (1, 2, -1, True, 2.5):
+        with pytest.raises(ValueError, match="lds_subsets must be 0"):
+            run_reciprocity_study("diabetes", tracin=False, lds_subsets=bad)
+
+
+def test_attribution_finding_holds_only_three_standard_errors_above_zero():
+    import pandas as pd
+
+    from skcorr.influence._findings import attribution_finding
+
+    # standard error 0.3 / sqrt(100) = 0.03: 0.1 is above 3 of them, 0.08 is not
+    check = pd.DataFrame({"lds": [0.9, 0.1], "lds_sd": [0.2, 0.3],
+                          "n_eval": [100, 100], "n_subsets": [20, 20]},
+                         index=["influence", "tracin"])
+    finding = attribution_finding(check)
+    assert finding.holds and "every one predicts retraining" in finding.text
+    assert finding.evidence == {"lds": {"influence": 0.9, "tracin": 0.1},
+                                "n_subsets": 20}
+    check.loc["tracin", "lds"] = 0.08
+    finding = attribution_finding(check)
+    assert not finding.holds and "tracin is not better than chance" in finding.text

@@ -49,7 +49,7 @@ def test_agrees_with_captum_tracincp(tmp_path):
 
 def test_module_with_pairs_equals_the_hand_formula():
     X, y = make_classification_data(n_samples=12)
-    net, keeper = fit_small_net(X, y, epochs=[1, 2])
+    net, keeper = fit_small_net(X, y, checkpoint_epochs=[1, 2])
     module, loss = net.module_, torch.nn.CrossEntropyLoss()
     pairs = [(keeper.load(0), 0.5), (keeper.load(2), 0.1)]
     expected = 0

@@ -33,8 +33,8 @@ def fitted():
             "cartography_variability",
             "cartography_correctness",
         ],
-        n_runs=4,
-        n_epochs=4,
+        n_seeds=4,
+        max_epochs=4,
         random_state=0,
     ).fit(X, y)
 

@@ -48,7 +48,7 @@ def study():
     try:
         cells, deletion = study.run_cells(
             X[keep], y[keep], patterns=("S1", "R3"), n_examples=(0, 5),
-            targets=(1,), seeds=(0,), epochs=10, deletion_patterns=("R3",),
+            targets=(1,), seeds=(0,), max_epochs=10, deletion_patterns=("R3",),
             deletion_n=(5,), test_per_class=20, lissa_depth=50,
         )
     finally:
@@ -99,7 +99,7 @@ def test_summary_and_findings_from_cells(study):
     summary = module.summarize(cells.reset_index())
     assert set(summary.columns) >= {"score", "score_se", "significant_seeds"}
     r3 = summary.set_index(["pattern", "n_examples"]).loc[("R3", 5)]
-    assert r3.significant_seeds == 1 and r3.seeds == 1
+    assert r3.significant_seeds == 1 and r3.n_seeds == 1
     assert np.isnan(r3.score_se)  # one seed: no standard error, not 0
     result = module.findings(cells.reset_index(), summary, deletion)
     first = {row["pattern"]: row["first_significant_n"]

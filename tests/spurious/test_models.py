@@ -35,14 +35,14 @@ def digits():
     return X[:600], y[:600], X[1300:], y[1300:]
 
 
-def _net(module, epochs=10, **kwargs):
+def _net(module, max_epochs=10, **kwargs):
     return skorch.NeuralNetClassifier(
         module,
         criterion=torch.nn.CrossEntropyLoss,
         optimizer=torch.optim.SGD,
         optimizer__lr=0.1,
         optimizer__momentum=0.9,
-        max_epochs=epochs,
+        max_epochs=max_epochs,
         batch_size=64,
         train_split=None,
         verbose=0,
@@ -59,7 +59,8 @@ def test_mlp_and_cnn_shapes():
 def test_skorch_cnn_learns_a_pattern_through_the_meta_estimator(digits):
     X, y, X_test, y_test = digits
     pattern = make_pattern("S3", (8, 8))
-    net = _net(SpuriousCNN, epochs=15, module__image_shape=(8, 8), module__channels=8)
+    net = _net(SpuriousCNN, max_epochs=15, module__image_shape=(8, 8),
+               module__channels=8)
     scores = []
     for n in (0, 60):
         torch.manual_seed(0)
@@ -111,7 +112,7 @@ def test_torch_influence_matches_the_numpy_formula(digits):
     X, y, _, _ = digits
     X, y = X[:200].astype(np.float64), y[:200]
     torch.manual_seed(0)
-    net = _net(SpuriousMLP, epochs=5, module__n_features=64, module__hidden=())
+    net = _net(SpuriousMLP, max_epochs=5, module__n_features=64, module__hidden=())
     net.initialize()
     net.module_.double()
     net.partial_fit(X, y)

@@ -26,7 +26,7 @@ def results(study):
 
 def test_result_has_the_shape_of_every_study(study):
     assert isinstance(study, SpuriousStudy)
-    assert study.study == "spurious" and study.seeds == 2
+    assert study.study == "spurious" and study.n_seeds == 2
     assert study.settings["patterns"] == ["S1", "S3", "R3"]
     # the summary is summarize_spurious_study of the runs, as a flat table
     expected = summarize_spurious_study(study.runs).reset_index()
