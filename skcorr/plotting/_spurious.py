@@ -26,7 +26,7 @@ def _summary_frame(results):
     """A flat summary (model, pattern, n_examples, score, score_sem)."""
     import pandas as pd
 
-    from ..spurious._study import summarize_spurious_study
+    from ..spurious import summarize_spurious_study
 
     frame = pd.DataFrame(results)
     if "seed" in frame.columns:  # per-seed results of run_spurious_study
