@@ -37,11 +37,12 @@ from ._common import (
 STUDIES = ("errors", "spurious", "difficulty", "reciprocity")
 DATASETS = tuple(ERROR_DATASETS)
 
-# What each study runs, quick or full. The quick report was measured at 25 s
-# of CPU time (user + system, all four studies with the error study's
-# bootstrap intervals and Z-scores, on a 2-core machine shared
-# with other work; 67 s with the earlier settings), and each study still
-# shows its effect: the spurious score rises with n, fingerprints beat chance.
+# What each study runs, quick or full. The quick report was measured at 28 s
+# of CPU time (user + system of /usr/bin/time, all four studies with the
+# error study's intervals, Z-scores and member measures, the reliability and
+# the attribution check, on an idle 2-core machine; 67 s with the earliest
+# settings), and each study still shows its effect: the spurious score rises
+# with n, fingerprints beat chance.
 SETTINGS = {
     "quick": {
         # the same five model families, with fewer trees and iterations
@@ -127,7 +128,7 @@ def add_parser(subparsers):
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smaller settings: about 25 s of CPU time in all, instead of many "
+        help="smaller settings: about 28 s of CPU time in all, instead of many "
         "minutes",
     )
     parser.add_argument(
