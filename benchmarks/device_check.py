@@ -3,8 +3,9 @@
 One prepared script for a machine with an accelerator (``--device cuda``):
 
 - ``per_example_gradients(module, loss, X, y, device=...)``;
-- ``TracIn(net, device=...)``: a skorch net trained on the CPU with a
-  ``TracInCheckpoints(checkpoint_epochs=...)`` callback;
+- ``TracIn(net)``: a skorch net trained on the CPU with a
+  ``TracInCheckpoints(checkpoint_epochs=...)`` callback, then moved to the
+  device (module, criterion and ``device``; moved back after each call);
 - ``TracIn(module, checkpoints, loss=..., device=...)``: the same checkpoints
   given as the callback, with the module and an explicit loss;
 - ``grand(module, X, y)`` and ``vog(modules, X, y)``: the modules (one per
@@ -44,6 +45,7 @@ CPU. Needs torch and skorch.
 """
 
 import argparse
+import contextlib
 import copy
 import json
 import sys
@@ -81,18 +83,38 @@ MIN_ROUNDS = 5
 # MLP the reductions are the hidden layer (n_features terms), the output layer
 # (hidden terms), the softmax (n_classes), the backward product through the
 # output layer (n_classes), plus a few elementwise roundings (bias, ReLU, exp,
-# log, the difference p - y): N_CHAIN below. The gradient of the loss goes
-# through p = softmax(z), whose error is the logits' absolute error, so the
+# log, the difference p - y): n_chain in Setup.gamma. The gradient of the loss
+# goes through p = softmax(z), whose error is the logits' absolute error, so the
 # relative error of a gradient scales with max(1, max |z|). Bounds of sums by
 # magnitudes hold normwise up to the conditioning of the layers' products, for
 # which SAFETY leaves a factor 4. The resulting
-#     gamma = SAFETY * eps * N_CHAIN * max(1, max |z|)
-# bounds ||g_device - g_cpu|| / max ||g|| and is a few 1e-4 at most here: real
+#     gamma = SAFETY * eps * n_chain * max(1, max |z|)
+# bounds ||g_device - g_cpu|| / max ||g||: 3e-4 with --quick, 3e-3 at full size
+# (max |z| about 20). It is a worst case: float32 against float64 on the CPU,
+# the tolerances below are 4,000 to 100,000 times the error seen, while real
 # faults (a wrong device, dtype, layer or mode) differ by O(1). Each path's
-# tolerance below builds on it.
+# tolerance below builds on gamma.
 EPS32 = float(np.finfo(np.float32).eps)
 SAFETY = 4
 ELEMENTWISE_ROUNDINGS = 8
+
+
+
+@contextlib.contextmanager
+def _net_on(net, device):
+    """The fitted skorch net moved to ``device`` (its module, criterion and
+    ``device``), as a user moves a trained net; moved back afterwards, since
+    the other rows share its module."""
+    before = net.device
+    try:
+        net.device = str(device)
+        net.module_.to(device)
+        net.criterion_.to(device)
+        yield net
+    finally:
+        net.device = before
+        net.module_.to(before)
+        net.criterion_.to(before)
 
 
 def parse_args(argv=None):
@@ -249,8 +271,8 @@ class Setup:
                    + ELEMENTWISE_ROUNDINGS)
         X = torch.as_tensor(np.concatenate([self.X_train, self.X_eval]))
         with torch.no_grad():
-            max_logit = max(float(m(X).abs().max()) for m in self.modules)
-        return SAFETY * EPS32 * n_chain * max(1.0, max_logit)
+            self.max_logit = max(float(m(X).abs().max()) for m in self.modules)
+        return SAFETY * EPS32 * n_chain * max(1.0, self.max_logit)
 
     def max_input_gradient_norm(self):
         """max over checkpoints and examples of ||d p_y / d x|| (for VoG)."""
@@ -304,8 +326,12 @@ def gradient_paths(setup, batch_size):
         return gamma * scale, "gamma * max ||g_i||"
 
     def tracin_net(device):
-        return TracIn(s.net, batch_size=batch_size, device=device).influence(
-            s.X_eval, s.y_eval, s.X_train, s.y_train)
+        # the net on the device (its module, criterion and device moved): the
+        # net's own get_loss puts the targets on net.device, so TracIn of a
+        # net computes where the net is
+        with _net_on(s.net, device) as net:
+            return TracIn(net, batch_size=batch_size).influence(
+                s.X_eval, s.y_eval, s.X_train, s.y_train)
 
     def tracin_module(device):
         return TracIn(final, s.keeper, loss=torch.nn.CrossEntropyLoss(),
@@ -358,8 +384,8 @@ def gradient_paths(setup, batch_size):
     return [
         ("per_example_gradients", "per_example_gradients(module, loss, X, y, "
          "device=...)", gradients, gradients_tolerance, n_train, "examples/s"),
-        ("TracIn (skorch net)", "TracIn(net, device=...).influence(X_eval, y_eval, "
-         "X_train, y_train)", tracin_net, tracin_tolerance, n_train,
+        ("TracIn (skorch net)", "TracIn(net on the device).influence(X_eval, "
+         "y_eval, X_train, y_train)", tracin_net, tracin_tolerance, n_train,
          f"train examples/s (x {n_eval} eval, {K} checkpoints)"),
         ("TracIn (module, callback)", "TracIn(module, TracInCheckpoints, loss=..., "
          "device=...).influence(...)", tracin_module, tracin_tolerance, n_train,
@@ -496,7 +522,8 @@ def main(argv=None):
     payload = {
         "device": str(device), "device_name": device_name(device),
         "quick": args.quick, "rounds": args.rounds, "batch_size": args.batch_size,
-        "sizes": size, "n_params": setup.n_params,
+        "sizes": size, "n_params": setup.n_params, "gamma": setup.gamma(),
+        "max_abs_logit": setup.max_logit,
         "float32_matmul_precision": torch.get_float32_matmul_precision(),
         "torch_threads": torch.get_num_threads(),
         "machine": machine(), "seconds": time.perf_counter() - started,

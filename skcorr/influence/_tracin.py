@@ -78,6 +78,22 @@ def _check_pairs(checkpoints):
     return [(state, _check_rate(rate, i)) for i, (state, rate) in enumerate(pairs)]
 
 
+def _check_net_loss_device(net, device):
+    """Refuse computing a net's own loss on another device than the net's:
+    skorch's ``get_loss`` moves the targets to ``net.device``."""
+    wanted = torch.device(device)
+    own = torch.device(net.device or "cpu")
+    same = wanted.type == own.type and (
+        wanted.index is None or own.index is None or wanted.index == own.index)
+    if not same:
+        raise ValueError(
+            f"device={str(wanted)!r} differs from the net's device "
+            f"{str(own)!r}, and the net's get_loss puts the targets on "
+            f"{str(own)!r}. Pass loss= (e.g. torch.nn.CrossEntropyLoss() for a "
+            "module that returns logits), or compute on the net's device."
+        )
+
+
 class TracIn(BilinearInfluence):
     """TracInCP influence of training examples, from saved checkpoints.
 
@@ -112,14 +128,19 @@ class TracIn(BilinearInfluence):
     batch_size : int, default=256
         Rows per batch of gradients.
     device : str or torch.device, default=None
-        Where to compute; the net's or module's device by default.
+        Where to compute; the net's or module's device by default. A skorch
+        net's ``get_loss`` puts the targets on ``net.device``, so another
+        device needs ``loss=`` (e.g. ``torch.nn.CrossEntropyLoss()`` for a
+        module that returns logits).
 
     Raises
     ------
     ValueError
-        If ``checkpoints`` is empty, not a list of pairs, or has a learning
-        rate that is negative, NaN, infinite, boolean or not a number (0 is
-        accepted: that checkpoint contributes nothing); from the influence
+        If ``device`` is not a skorch net's own device and ``loss`` is None
+        (see ``device``); if ``checkpoints`` is empty, not a list of pairs,
+        or has a learning rate that is negative, NaN, infinite, boolean or
+        not a number (0 is accepted: that checkpoint contributes nothing);
+        from the influence
         methods, if a checkpoint lacks tensors of the module, holds tensors
         it lacks or of other shapes, and for ``X`` / ``y`` of different
         lengths or pandas indexes, empty, with NaN or inf, missing labels
@@ -156,10 +177,11 @@ class TracIn(BilinearInfluence):
         if is_skorch_net(net_or_module) and hasattr(net_or_module, "module_"):
             net = net_or_module
             module = net.module_
-            if loss is None:
-                loss = net.get_loss
             if device is None:
                 device = net.device
+            if loss is None:
+                _check_net_loss_device(net, device)
+                loss = net.get_loss
             if checkpoints is None:
                 checkpoints = _find_checkpoint_callback(net)
         elif isinstance(net_or_module, torch.nn.Module):

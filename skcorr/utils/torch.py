@@ -344,8 +344,10 @@ def per_example_gradient_batches(
                     "The module could not compute the loss of these examples "
                     f"(X rows of shape {tuple(xb.shape[1:])}, y of dtype "
                     f"{yb.dtype}): check that X has the number of features the "
-                    "module expects and that class labels are integers in "
-                    f"0..n_outputs-1. The module said: {exc}"
+                    "module expects, that class labels are integers in "
+                    "0..n_outputs-1, and that the loss computes on "
+                    f"{device} (the device of the module's tensors here). "
+                    f"The module said: {exc}"
                 ) from exc
             yield rows, {name: gradients[name] for name in names}
     finally:

@@ -112,3 +112,17 @@ def test_errors_name_the_problem():
     with pytest.raises(ValueError, match="k must be a positive integer"):
         TracIn(module, [(module.state_dict(), 0.1)],
                loss=torch.nn.CrossEntropyLoss()).top_k(X, y, X, y, k=0)
+
+
+def test_a_net_on_another_device_than_asked_needs_a_loss():
+    # skorch's get_loss puts the targets on net.device: computing the net's own
+    # loss elsewhere would mix devices (a CUDA run of a net trained on the CPU),
+    # so TracIn names it and what to do. "meta" stands for another device here.
+    X, y = make_classification_data(n_samples=20)
+    net, _ = fit_small_net(X, y, max_epochs=1, checkpoint_epochs=(1,))
+    with pytest.raises(ValueError, match=r"device='meta' differs from the net's "
+                       r"device 'cpu'.*Pass loss="):
+        TracIn(net, device="meta")
+    # the same device, spelled otherwise, and an explicit loss are accepted
+    TracIn(net, device="cpu")
+    TracIn(net, device="meta", loss=torch.nn.CrossEntropyLoss())
