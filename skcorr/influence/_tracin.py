@@ -140,11 +140,10 @@ class TracIn(BilinearInfluence):
         (see ``device``); if ``checkpoints`` is empty, not a list of pairs,
         or has a learning rate that is negative, NaN, infinite, boolean or
         not a number (0 is accepted: that checkpoint contributes nothing);
-        from the influence
-        methods, if a checkpoint lacks tensors of the module, holds tensors
-        it lacks or of other shapes, and for ``X`` / ``y`` of different
-        lengths or pandas indexes, empty, with NaN or inf, missing labels
-        (None, ``pd.NA``) or strings.
+        from the influence methods, if a checkpoint lacks tensors of the
+        module, holds tensors it lacks or of other shapes, and for ``X`` /
+        ``y`` of different lengths or pandas indexes, empty, with NaN or inf,
+        missing labels (None, ``pd.NA``) or strings.
 
     References
     ----------
