@@ -59,8 +59,16 @@ def _pair_disagreement(Y, weights):
     return float(per_sample.mean() if weights is None else weights @ per_sample)
 
 
-def _warn_if_identical(rate, Y):
+def _disagreement(Y_pred, sample_weight):
+    """The (weighted) disagreement rate of the members' labels, warning when
+    they agree everywhere; what :func:`disagreement_rate` and
+    :func:`disagreement_error_estimate` both return."""
+    Y = _check_member_labels(Y_pred)
+    weights = check_weights(sample_weight, Y.shape[0])
+    rate = _pair_disagreement(Y, weights)
     if rate == 0:
+        # stacklevel: here, the public function, its validate_params wrapper,
+        # then the caller's line
         warnings.warn(
             f"All {Y.shape[1]} members predict the same label on every sample: the "
             "disagreement estimate of their test error is 0. Members that differ "
@@ -69,6 +77,7 @@ def _warn_if_identical(rate, Y):
             UserWarning,
             stacklevel=4,
         )
+    return rate
 
 
 @validate_params(
@@ -126,11 +135,7 @@ def disagreement_rate(Y_pred, *, sample_weight=None):
     0.555...
     """
     check_same_index(Y_pred=Y_pred, sample_weight=sample_weight)
-    Y = _check_member_labels(Y_pred)
-    weights = check_weights(sample_weight, Y.shape[0])
-    rate = _pair_disagreement(Y, weights)
-    _warn_if_identical(rate, Y)
-    return rate
+    return _disagreement(Y_pred, sample_weight)
 
 
 @validate_params(
@@ -194,11 +199,7 @@ def disagreement_error_estimate(estimator, X, *, sample_weight=None):
     """
     Y_pred, _ = member_outputs(estimator, X, "predict_all", as_frame=False)
     check_same_index(X=X, sample_weight=sample_weight)
-    Y = _check_member_labels(Y_pred)
-    weights = check_weights(sample_weight, Y.shape[0])
-    rate = _pair_disagreement(Y, weights)
-    _warn_if_identical(rate, Y)
-    return rate
+    return _disagreement(Y_pred, sample_weight)
 
 
 for _function in (disagreement_rate, disagreement_error_estimate):
